@@ -1,0 +1,110 @@
+import type { Cgroup, Process, Snapshot, Unit } from './schema.js';
+
+/**
+ * Pure look-ups over a snapshot, shared by analyzers, validator, pipeline and context.
+ * Build the index once per snapshot; every method is then O(1) or O(children).
+ */
+export interface SnapshotIndex {
+  readonly snapshot: Snapshot;
+  process(pid: number): Process | undefined;
+  children(pid: number): readonly Process[];
+  /** The process and every descendant, parents before children. */
+  subtree(pid: number): Process[];
+  /** Ancestors from the parent up to PID 1 (or the top we can see). */
+  ancestors(pid: number): Process[];
+  group(pgid: number): readonly Process[];
+  session(sid: number): readonly Process[];
+  cgroup(id: string): Cgroup | undefined;
+  /** The cgroup that holds `controller` for a process: the v2 one when the controller is enabled there, else the v1 hierarchy's. */
+  cgroupFor(process: Process, controller: CgroupController): Cgroup | undefined;
+  unit(name: string): Unit | undefined;
+}
+
+export type CgroupController = 'memory' | 'cpu' | 'pids' | 'freezer' | 'cpuset' | 'io';
+
+export function cgroupId(version: 1 | 2, path: string, hierarchy?: string): string {
+  return version === 2 ? `2:${path}` : `1:${hierarchy ?? ''}:${path}`;
+}
+
+/** The v1 hierarchy key (e.g. "cpu,cpuacct") that holds a controller, if any. */
+export function v1HierarchyOf(hierarchies: Iterable<string>, controller: CgroupController): string | undefined {
+  for (const key of hierarchies) {
+    if (key.split(',').includes(controller)) return key;
+  }
+  return undefined;
+}
+
+export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
+  const byPid = new Map<number, Process>();
+  const kids = new Map<number, Process[]>();
+  const groups = new Map<number, Process[]>();
+  const sessions = new Map<number, Process[]>();
+  const push = (map: Map<number, Process[]>, key: number, p: Process): void => {
+    const list = map.get(key);
+    if (list) list.push(p);
+    else map.set(key, [p]);
+  };
+  for (const p of snapshot.processes) {
+    byPid.set(p.pid, p);
+    push(kids, p.ppid, p);
+    push(groups, p.pgid, p);
+    push(sessions, p.sid, p);
+  }
+  const cgroups = new Map(snapshot.cgroups.map((c) => [c.id, c]));
+  const units = new Map(snapshot.units.map((u) => [u.name, u]));
+  const v2Root = cgroups.get('2:/');
+
+  return {
+    snapshot,
+    process: (pid) => byPid.get(pid),
+    children: (pid) => kids.get(pid) ?? [],
+    subtree(pid) {
+      const root = byPid.get(pid);
+      if (!root) return [];
+      const out: Process[] = [];
+      const queue: Process[] = [root];
+      const seen = new Set<number>();
+      while (queue.length > 0) {
+        const p = queue.shift()!;
+        if (seen.has(p.pid)) continue;
+        seen.add(p.pid);
+        out.push(p);
+        queue.push(...(kids.get(p.pid) ?? []));
+      }
+      return out;
+    },
+    ancestors(pid) {
+      const out: Process[] = [];
+      const seen = new Set<number>([pid]);
+      let current = byPid.get(pid);
+      while (current && current.ppid > 0 && !seen.has(current.ppid)) {
+        seen.add(current.ppid);
+        current = byPid.get(current.ppid);
+        if (current) out.push(current);
+      }
+      return out;
+    },
+    group: (pgid) => groups.get(pgid) ?? [],
+    session: (sid) => sessions.get(sid) ?? [],
+    cgroup: (id) => cgroups.get(id),
+    cgroupFor(process, controller) {
+      const v2Path = process.cgroup.v2;
+      if (v2Path !== null) {
+        const v2 = cgroups.get(cgroupId(2, v2Path));
+        // In v2 a controller is in force for a cgroup when its parent delegates it; the
+        // snapshotter records cgroup.controllers, which lists exactly those.
+        if (v2 && (v2.controllers.includes(controller) || (v2Path === '/' && v2Root?.controllers.includes(controller)))) return v2;
+      }
+      const hierarchy = v1HierarchyOf(Object.keys(process.cgroup.v1), controller);
+      if (hierarchy === undefined) return undefined;
+      const path = process.cgroup.v1[hierarchy];
+      return path === undefined ? undefined : cgroups.get(cgroupId(1, path, hierarchy));
+    },
+    unit: (name) => units.get(name),
+  };
+}
+
+/** A short human label for a process: "nginx (4711)". */
+export function label(p: Pick<Process, 'pid' | 'comm'>): string {
+  return `${p.comm} (${p.pid})`;
+}
