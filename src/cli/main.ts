@@ -3,7 +3,7 @@ import { ProcdocError, isProcdocError } from '../errors.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import { EXIT, exitCodeForError } from './exit.js';
 import { processIo, type CliIo } from './io.js';
-
+import { snapshotCommand } from './commands/snapshot.js';
 import { VERSION } from './version.js';
 
 /** Builds the program; each subcommand comes from its own factory. */
@@ -20,7 +20,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
 
-
+  program.addCommand(snapshotCommand(ctx));
   for (const sub of program.commands) {
     sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   }

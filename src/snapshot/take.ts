@@ -1,4 +1,28 @@
-import type { Snapshot } from './schema.js';
+import { join } from 'node:path';
+import { ProcdocError } from '../errors.js';
+import type { Cgroup, Process, SeriesPoint, Snapshot } from './schema.js';
+import { SNAPSHOT_SCHEMA_VERSION } from './schema.js';
+import { FsReader } from './read.js';
+import { detectCgroupLayout, readV1Cgroup, readV2Cgroup, V1_READ, type CgroupLayout } from './cgroups.js';
+import { readHost, readHostPressure } from './host.js';
+import { readDeep, readIo, readSmapsRollup } from './deep.js';
+import { containerFromCgroup, findSupervisor, unitFromCgroup } from './owner.js';
+import { querySystemUnits } from './systemd.js';
+import {
+  decodeSignalMask,
+  numbersOf,
+  parseCmdline,
+  parsePasswd,
+  parseProcCgroup,
+  parseStat,
+  parseStatus,
+  PF_KTHREAD,
+  POLICIES,
+  ttyName,
+} from './parse.js';
+import { cgroupId, indexSnapshot, v1HierarchyOf } from './query.js';
+import { selectDeepPids } from './select.js';
+import { applySamples, type LightSample } from './sample.js';
 
 export interface SnapshotOptions {
   procRoot: string;
@@ -15,7 +39,320 @@ export interface SnapshotOptions {
   serviceManager: boolean;
 }
 
-/** Reads the live system (or a fixture tree) into a Snapshot. Being written: see src/snapshot/. */
-export async function takeSnapshot(_options: SnapshotOptions): Promise<Snapshot> {
-  throw new Error('takeSnapshot: in progress');
+/** Injected so tests and --for can control time. */
+export interface SnapshotClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: SnapshotClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Reads the live system (or a fixture tree) into a Snapshot. */
+export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotClock = systemClock): Promise<Snapshot> {
+  const started = clock.now();
+  const capturedAt = new Date().toISOString();
+  const reader = new FsReader();
+  const { procRoot, sysRoot } = options;
+
+  const entries = reader.dir(procRoot);
+  if (entries === null) {
+    throw new ProcdocError('proc-unreadable', `Cannot list ${procRoot}.`, {
+      hint: procRoot === '/proc' ? 'Is /proc mounted?' : 'Pass --proc-root a directory laid out like /proc.',
+    });
+  }
+  const pids = entries.filter((e) => e.charCodeAt(0) >= 48 && e.charCodeAt(0) <= 57).map(Number);
+  const layout = detectCgroupLayout(reader, sysRoot);
+  const users = readUsers(reader, procRoot);
+
+  const processes: Process[] = [];
+  const fdTableSizes = new Map<number, number>();
+  for (const pid of pids) {
+    const p = readProcess(reader, procRoot, pid, users, fdTableSizes);
+    if (p !== null) processes.push(p);
+  }
+  processes.sort((a, b) => a.pid - b.pid);
+  const init = processes.find((p) => p.pid === 1) ?? null;
+  const host = readHost(reader, { procRoot, sysRoot, layout, initComm: init?.comm ?? null });
+  for (const p of processes) {
+    p.startedAt = new Date((host.bootTimeEpoch + p.startTime / host.clockTicks) * 1000).toISOString();
+  }
+
+  const cgroups = readCgroups(reader, layout, processes);
+
+  // Samples: the first reading is the one above; further light readings follow.
+  const windowMs = options.windowMs ?? 0;
+  const series: SeriesPoint[] = [];
+  const samples: LightSample[] = [];
+  const progressPids = pipelineCandidates(processes);
+  // Memory growth is judged on anonymous / private-dirty memory of the largest processes.
+  const smapsPids = windowMs > 0 ? topBy(processes, (p) => p.rss, 20) : new Set<number>();
+  const sample = () =>
+    lightSample(reader, procRoot, { processes, cgroups, layout, ioPids: progressPids, smapsPids, hostPsi: host.pressure !== null }, clock.now() - started);
+  if (windowMs > 0 || options.sampleMs > 0) {
+    samples.push(sample());
+    const interval = windowMs > 0 ? Math.max(250, Math.min(2000, windowMs / 10)) : options.sampleMs;
+    const total = windowMs > 0 ? windowMs : options.sampleMs;
+    const t0 = clock.now();
+    while (clock.now() - t0 < total - 1) {
+      await clock.sleep(Math.min(interval, total - (clock.now() - t0)));
+      samples.push(sample());
+    }
+    const index = indexSnapshot({ processes, cgroups, units: [] } as unknown as Snapshot);
+    applySamples(processes, cgroups, samples, index, host.clockTicks);
+    if (windowMs > 0) for (const s of samples) series.push(toSeriesPoint(s));
+  }
+
+  // Deep tier: everything with --deep, otherwise what analysis needs.
+  const deepSet = options.deep ? null : selectDeepPids(processes, options.deepPids, fdTableSizes);
+  for (const p of processes) {
+    if (deepSet !== null && !deepSet.has(p.pid)) continue;
+    p.deep = readDeep(reader, join(procRoot, String(p.pid)), p.pid, p.kernelThread);
+  }
+
+  // Ownership: units and containers from cgroup paths, supervisors from ancestry.
+  const byPid = new Map(processes.map((p) => [p.pid, p]));
+  const initIsSystemd = host.initSystem === 'systemd';
+  for (const p of processes) {
+    const paths = [p.cgroup.v2, p.cgroup.v1['name=systemd'], ...Object.values(p.cgroup.v1)].filter((x): x is string => !!x);
+    const unitPath = initIsSystemd ? (p.cgroup.v1['name=systemd'] ?? p.cgroup.v2) : null;
+    p.owner = {
+      unit: p.kernelThread ? null : unitFromCgroup(unitPath),
+      container: containerFromCgroup(paths),
+      supervisor: p.kernelThread ? null : findSupervisor(p, byPid, initIsSystemd),
+    };
+  }
+
+  const units =
+    options.serviceManager && initIsSystemd && procRoot === '/proc'
+      ? querySystemUnits(
+          [...new Set(processes.flatMap((p) => (p.owner.unit?.manager === 'system' ? [p.owner.unit.name] : [])))].sort(),
+          reader,
+        )
+      : [];
+
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    kind: 'procdoc-snapshot',
+    capturedAt,
+    durationMs: Math.round(clock.now() - started),
+    host,
+    self: selfOf(reader, procRoot, byPid),
+    deep: options.deep,
+    processes,
+    cgroups,
+    units,
+    series,
+    errors: reader.errors(),
+  };
+}
+
+function readUsers(reader: FsReader, procRoot: string): Map<number, string> {
+  const path = procRoot === '/proc' ? '/etc/passwd' : join(procRoot, '..', 'etc/passwd');
+  return parsePasswd(reader.text(path, undefined, true) ?? '');
+}
+
+function selfOf(reader: FsReader, procRoot: string, byPid: Map<number, Process>): Snapshot['self'] {
+  const link = reader.link(join(procRoot, 'self'), undefined, true);
+  const pid = link !== null && /^\d+$/.test(link) ? Number(link) : process.pid;
+  const ancestors: number[] = [];
+  const seen = new Set<number>([pid]);
+  let p = byPid.get(byPid.get(pid)?.ppid ?? (pid === process.pid ? process.ppid : 0));
+  while (p && !seen.has(p.pid)) {
+    seen.add(p.pid);
+    ancestors.push(p.pid);
+    p = byPid.get(p.ppid);
+  }
+  return { pid, ancestors };
+}
+
+/** The cheap tier: stat, status, cmdline, cgroup, wchan and oom files of one process. */
+export function readProcess(
+  reader: FsReader,
+  procRoot: string,
+  pid: number,
+  users: Map<number, string>,
+  fdTableSizes?: Map<number, number>,
+): Process | null {
+  const dir = `${procRoot}/${pid}`;
+  const statText = reader.text(`${dir}/stat`, pid);
+  if (statText === null) return null; // exited before we got here
+  const stat = parseStat(statText);
+  if (stat === null) return null;
+  const statusText = reader.text(`${dir}/status`, pid);
+  if (statusText === null) return null;
+  const status = parseStatus(statusText);
+  const kernelThread = (stat.flags & PF_KTHREAD) !== 0 || status.get('Kthread') === '1';
+  const cmdline = kernelThread ? null : reader.buffer(`${dir}/cmdline`, pid);
+  const { argv, binary } = cmdline === null ? { argv: [], binary: false } : parseCmdline(cmdline);
+  const cgroupText = reader.text(`${dir}/cgroup`, pid);
+  const wchan = reader.text(`${dir}/wchan`, pid, true);
+  const oomScore = kernelThread ? null : reader.text(`${dir}/oom_score`, pid, true);
+  const oomAdj = kernelThread ? null : reader.text(`${dir}/oom_score_adj`, pid, true);
+  const exe = kernelThread || stat.state === 'Z' ? null : reader.link(`${dir}/exe`, pid, true);
+  const uid = numbersOf(status.get('Uid'))[0] ?? -1;
+  const gid = numbersOf(status.get('Gid'))[0] ?? -1;
+  const nspid = numbersOf(status.get('NSpid'));
+  // The comm in stat is cut at 15 bytes and may be latin1-decoded; status has the same.
+  const comm = Buffer.from(stat.comm, 'latin1').toString('utf8');
+  const mask = (key: string) => decodeSignalMask(status.get(key) ?? '0');
+  // FDSize (the fd table size) hints at many descriptors without listing them.
+  fdTableSizes?.set(pid, Number(status.get('FDSize') ?? 0));
+  const vol = status.get('voluntary_ctxt_switches');
+  const nonvol = status.get('nonvoluntary_ctxt_switches');
+  return {
+    pid,
+    ppid: stat.ppid,
+    pgid: stat.pgid,
+    sid: stat.sid,
+    ttyNr: stat.ttyNr,
+    tty: ttyName(stat.ttyNr),
+    tpgid: stat.tpgid,
+    comm,
+    argv,
+    cmdlineBinary: binary,
+    exe,
+    uid,
+    user: users.get(uid) ?? null,
+    gid,
+    state: stat.state.charAt(0) || '?',
+    wchan: wchan === null || wchan === '0' || wchan === '' ? null : wchan.trim(),
+    nice: stat.nice,
+    priority: stat.priority,
+    policy: POLICIES[stat.policy] ?? 'UNKNOWN',
+    rtPriority: stat.rtPriority,
+    threads: stat.threads,
+    startTime: stat.startTime,
+    startedAt: '', // filled from boot time below
+    utime: stat.utime,
+    stime: stat.stime,
+    rss: stat.rssPages * 4096,
+    vsz: stat.vsize,
+    processor: stat.processor,
+    kernelThread,
+    oomScore: oomScore === null ? null : Number(oomScore.trim()),
+    oomScoreAdj: oomAdj === null ? null : Number(oomAdj.trim()),
+    signals: {
+      pending: mask('SigPnd'),
+      shdPending: mask('ShdPnd'),
+      blocked: mask('SigBlk'),
+      ignored: mask('SigIgn'),
+      caught: mask('SigCgt'),
+    },
+    nspid: nspid.length > 0 ? nspid : [pid],
+    namespaceInit: nspid.length > 1 && nspid[nspid.length - 1] === 1,
+    cgroup: cgroupText === null ? { v2: null, v1: {} } : parseProcCgroup(cgroupText),
+    cpusAllowed: status.get('Cpus_allowed_list') ?? null,
+    memsAllowed: status.get('Mems_allowed_list') ?? null,
+    ctxSwitches: vol === undefined || nonvol === undefined ? null : { voluntary: Number(vol), nonvoluntary: Number(nonvol) },
+    owner: { unit: null, container: null, supervisor: null },
+    cpu: null,
+    deep: null,
+  };
+}
+
+/** Reads the cgroups that the processes are in: v2 and the v1 hierarchies procdoc uses. */
+function readCgroups(reader: FsReader, layout: CgroupLayout, processes: readonly Process[]): Cgroup[] {
+  const wanted = new Map<string, { version: 1 | 2; path: string; hierarchy?: string }>();
+  const hierarchies = [...layout.v1Dirs.keys()].filter((key) => key.split(',').some((c) => V1_READ.includes(c)));
+  for (const p of processes) {
+    if (p.cgroup.v2 !== null && layout.v2Dir !== null) wanted.set(cgroupId(2, p.cgroup.v2), { version: 2, path: p.cgroup.v2 });
+    for (const [hierarchy, path] of Object.entries(p.cgroup.v1)) {
+      if (!hierarchy.split(',').some((c) => V1_READ.includes(c))) continue;
+      const key = hierarchies.includes(hierarchy) ? hierarchy : (v1HierarchyOf(hierarchies, hierarchy as never) ?? hierarchy);
+      wanted.set(cgroupId(1, path, key), { version: 1, path, hierarchy: key });
+    }
+  }
+  // The v2 root too: its cgroup.controllers says which controllers v2 can carry.
+  if (layout.v2Dir !== null) wanted.set(cgroupId(2, '/'), { version: 2, path: '/' });
+  const out: Cgroup[] = [];
+  for (const w of wanted.values()) {
+    const cg = w.version === 2 ? readV2Cgroup(reader, layout, w.path) : readV1Cgroup(reader, layout, w.hierarchy!, w.path);
+    if (cg !== null) out.push(cg);
+  }
+  out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out;
+}
+
+/** Processes whose I/O counters tell progress: members of multi-process groups, D and T states. */
+function pipelineCandidates(processes: readonly Process[]): Set<number> {
+  const groupSize = new Map<number, number>();
+  for (const p of processes) groupSize.set(p.pgid, (groupSize.get(p.pgid) ?? 0) + 1);
+  const out = new Set<number>();
+  for (const p of processes) {
+    if (p.kernelThread) continue;
+    if ((groupSize.get(p.pgid) ?? 0) > 1 || p.state === 'D' || p.state === 'T' || p.state === 't') out.add(p.pid);
+  }
+  return out;
+}
+
+interface SampleScope {
+  processes: readonly Process[];
+  cgroups: readonly Cgroup[];
+  layout: CgroupLayout;
+  /** Processes whose /proc/PID/io is read each time (progress of pipeline stages). */
+  ioPids: ReadonlySet<number>;
+  /** Processes whose smaps_rollup is read each time (memory growth). */
+  smapsPids: ReadonlySet<number>;
+  hostPsi: boolean;
+}
+
+/** One light reading: stat of every process, io and smaps of a few, cgroup counters. */
+function lightSample(reader: FsReader, procRoot: string, scope: SampleScope, offsetMs: number): LightSample {
+  const procs: LightSample['procs'] = new Map();
+  for (const p of scope.processes) {
+    const dir = `${procRoot}/${p.pid}`;
+    const text = reader.text(`${dir}/stat`, p.pid, true);
+    const stat = text === null ? null : parseStat(text);
+    if (stat === null || stat.startTime !== p.startTime) continue;
+    const io = scope.ioPids.has(p.pid) ? readIo(reader, dir, p.pid) : null;
+    const smaps = scope.smapsPids.has(p.pid) ? readSmapsRollup(reader, dir, p.pid) : null;
+    procs.set(p.pid, { stat, rchar: io?.rchar ?? null, wchar: io?.wchar ?? null, anonymous: smaps?.anonymous ?? null, privateDirty: smaps?.privateDirty ?? null });
+  }
+  const cgroups = new Map<string, Cgroup>();
+  for (const c of scope.cgroups) {
+    if (c.cpu === null && c.memory === null && c.pressure === null) continue;
+    const again = c.version === 2 ? readV2Cgroup(reader, scope.layout, c.path) : readV1Cgroup(reader, scope.layout, c.controllers.join(','), c.path);
+    if (again !== null) cgroups.set(c.id, again);
+  }
+  return { at: new Date().toISOString(), offsetMs, procs, cgroups, pressure: scope.hostPsi ? readHostPressure(reader, procRoot) : null };
+}
+
+function topBy(processes: readonly Process[], key: (p: Process) => number, n: number): Set<number> {
+  return new Set(
+    [...processes]
+      .filter((p) => !p.kernelThread)
+      .sort((a, b) => key(b) - key(a))
+      .slice(0, n)
+      .map((p) => p.pid),
+  );
+}
+
+function toSeriesPoint(s: LightSample): SeriesPoint {
+  return {
+    at: s.at,
+    offsetMs: Math.round(s.offsetMs),
+    processes: [...s.procs].map(([pid, r]) => ({
+      pid,
+      startTime: r.stat.startTime,
+      state: r.stat.state,
+      utime: r.stat.utime,
+      stime: r.stat.stime,
+      rss: r.stat.rssPages * 4096,
+      anonymous: r.anonymous,
+      privateDirty: r.privateDirty,
+      rchar: r.rchar,
+      wchar: r.wchar,
+    })),
+    cgroups: [...s.cgroups.values()].map((c) => ({
+      id: c.id,
+      memoryCurrent: c.memory?.current ?? null,
+      cpuUsageUs: c.cpu?.usageUs ?? null,
+      nrThrottled: c.cpu?.nrThrottled ?? null,
+      pressure: c.pressure,
+    })),
+    pressure: s.pressure,
+  };
 }

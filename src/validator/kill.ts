@@ -1,0 +1,405 @@
+import type { Process } from '../snapshot/schema.js';
+import { add, alt, readOnly, target, type Acc, type JudgeContext } from './acc.js';
+import { SIGNAL, parseSignal, signalName } from './signals.js';
+import { existing, isCritical, isSelf, signalProcess } from './targets.js';
+
+const BROAD_COUNT = 5;
+
+function badSignal(acc: Acc, spec: string, cmd: string): void {
+  add(acc, 'unparseable', `${cmd}: "${spec}" is not a signal name or number. Use a name such as TERM, HUP or KILL (see \`kill -l\`).`);
+}
+
+/** kill in all its spellings (bash builtin, procps and util-linux). */
+export function judgeKill(args: readonly string[], ctx: JudgeContext, acc: Acc): void {
+  let sig: number | null = null;
+  let i = 0;
+  const first = args[0];
+  if (first !== undefined && (first === '-l' || first === '-L' || first === '--list' || first === '--table' || first.startsWith('--list='))) {
+    readOnly(acc, 'kill -l');
+    return;
+  }
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (a === '-s' || a === '-n' || a === '--signal') {
+      const spec = args[++i];
+      if (spec === undefined) return void add(acc, 'unparseable', `kill: ${a} needs a signal after it.`);
+      sig = parseSignal(spec);
+      if (sig === null) return badSignal(acc, spec, 'kill');
+      continue;
+    }
+    if (a.startsWith('--signal=')) {
+      sig = parseSignal(a.slice(9));
+      if (sig === null) return badSignal(acc, a.slice(9), 'kill');
+      continue;
+    }
+    if (a === '-a' || a === '--all' || a === '-p' || a === '--pid' || a === '--verbose') continue;
+    if (a === '-q' || a === '--queue' || a === '--timeout') {
+      i += a === '--timeout' ? 2 : 1;
+      continue;
+    }
+    if (sig === null && /^-s./.test(a) && parseSignal(a.slice(2)) !== null) {
+      sig = parseSignal(a.slice(2));
+      continue;
+    }
+    if (sig === null && a.startsWith('-') && a.length > 1) {
+      const parsed = parseSignal(a.slice(1));
+      if (parsed === null) {
+        if (/^-\d+$/.test(a)) break;
+        return badSignal(acc, a.slice(1), 'kill');
+      }
+      sig = parsed;
+      continue;
+    }
+    break;
+  }
+  const signal = sig ?? SIGNAL.TERM;
+  const pids = args.slice(i);
+  if (pids.length === 0) {
+    add(acc, 'unparseable', `kill without a target PID does nothing useful${sig !== null ? ` (here "${args.join(' ')}" reads as signal ${signalName(signal)} with no PID)` : ''}. Give the PID: kill -TERM PID.`);
+    return;
+  }
+  if (signal === 0) {
+    readOnly(acc, 'kill -0');
+    return;
+  }
+  for (const spec of pids) signalSpec(spec, signal, 'kill', ctx, acc);
+}
+
+/** One kill operand: PID, -PGID, 0, -1, %job. */
+export function signalSpec(spec: string, sig: number, cmd: string, ctx: JudgeContext, acc: Acc): void {
+  if (spec.startsWith('%')) {
+    add(acc, 'shell-indirection', `${cmd} ${spec}: a job spec refers to the jobs of the shell that runs it, which procdoc cannot see. Use the PID (jobs -l shows it).`);
+    return;
+  }
+  if (!/^-?\d+$/.test(spec)) {
+    add(acc, 'unparseable', `${cmd}: "${spec}" is not a PID. Give numeric PIDs (find them with pgrep or procdoc snapshot), or use pkill with a pattern.`);
+    return;
+  }
+  const n = Number(spec);
+  if (n === -1) {
+    add(acc, 'broadcast-kill', `${cmd} -1 sends ${signalName(sig)} to every process you may signal — as root, every process on the machine but init. Name the PIDs or the process group instead.`);
+    return;
+  }
+  if (n === 0) {
+    const self = ctx.idx.process(ctx.idx.snapshot.self.pid);
+    add(acc, 'target-self', `PID 0 means the caller's own process group${self ? ` (group ${self.pgid})` : ''}: it would signal the shell that runs the command. Name the PIDs to signal.`);
+    return;
+  }
+  if (n < 0) {
+    const pgid = -n;
+    const members = ctx.idx.group(pgid);
+    if (members.length === 0) {
+      target(acc, { pid: pgid });
+      add(acc, 'target-not-found', `There is no process group ${pgid} now (the "-${pgid}" form signals a whole group). Look again with \`ps -o pid,pgid,comm -g ${pgid}\`.`);
+      return;
+    }
+    for (const p of members) signalProcess(p, sig, ctx, acc);
+    return;
+  }
+  const p = existing(n, ctx, acc, `sending ${signalName(sig)}`);
+  if (p) signalProcess(p, sig, ctx, acc);
+}
+
+interface MatchSpec {
+  pattern: string | null;
+  full: boolean;
+  exact: boolean;
+  ignoreCase: boolean;
+  inverse: boolean;
+  euids: string[] | null;
+  uids: string[] | null;
+  pgroups: number[] | null;
+  sessions: number[] | null;
+  parents: number[] | null;
+  terminals: string[] | null;
+  newest: boolean;
+  oldest: boolean;
+}
+
+function userMatches(p: Process, users: string[]): boolean {
+  return users.some((u) => (/^\d+$/.test(u) ? p.uid === Number(u) : p.user === u));
+}
+
+function list(v: string): string[] {
+  return v.split(',').filter((s) => s !== '');
+}
+
+/** The processes a pkill/pgrep would hit now: the blast radius. */
+export function expandPattern(spec: MatchSpec, ctx: JudgeContext, acc: Acc, cmd: string): Process[] | null {
+  let re: RegExp | null = null;
+  if (spec.pattern !== null) {
+    try {
+      const body = spec.exact ? `^(?:${spec.pattern})$` : spec.pattern;
+      re = new RegExp(body, spec.ignoreCase ? 'i' : '');
+    } catch {
+      add(acc, 'unparseable', `${cmd}: "${spec.pattern}" is not a valid regular expression. Quote it and escape special characters.`);
+      return null;
+    }
+  }
+  const selfPgid = ctx.idx.process(ctx.idx.snapshot.self.pid)?.pgid;
+  const selfSid = ctx.idx.process(ctx.idx.snapshot.self.pid)?.sid;
+  let matched = ctx.idx.snapshot.processes.filter((p) => {
+    const text = spec.full && p.argv.length > 0 ? p.argv.join(' ') : p.comm;
+    let ok = re === null || re.test(text);
+    if (spec.inverse) ok = !ok;
+    if (!ok) return false;
+    if (spec.euids && !userMatches(p, spec.euids)) return false;
+    if (spec.uids && !userMatches(p, spec.uids)) return false;
+    if (spec.pgroups && !spec.pgroups.some((g) => (g === 0 ? p.pgid === selfPgid : p.pgid === g))) return false;
+    if (spec.sessions && !spec.sessions.some((s) => (s === 0 ? p.sid === selfSid : p.sid === s))) return false;
+    if (spec.parents && !spec.parents.includes(p.ppid)) return false;
+    if (spec.terminals && !spec.terminals.some((t) => p.tty === t || p.tty === t.replace(/^\/dev\//, ''))) return false;
+    return true;
+  });
+  if (spec.newest || spec.oldest) {
+    const sorted = [...matched].sort((a, b) => a.startTime - b.startTime);
+    const pick = spec.newest ? sorted.at(-1) : sorted[0];
+    matched = pick ? [pick] : [];
+  }
+  return matched;
+}
+
+function judgeMatches(matched: Process[], sig: number, cmd: string, describeSpec: string, broadBecause: string | null, ctx: JudgeContext, acc: Acc): void {
+  if (matched.length === 0) {
+    add(acc, 'target-not-found', `${cmd} ${describeSpec} matches no process now, so it would do nothing. Check the name with \`pgrep -a ${describeSpec.replace(/^.* /, '')}\` or \`procdoc snapshot\`.`);
+    return;
+  }
+  const comms = [...new Set(matched.map((p) => p.comm))];
+  const reason =
+    broadBecause ??
+    (matched.length > BROAD_COUNT ? `it matches ${matched.length} processes` : comms.length > 1 ? `it matches different programs (${comms.slice(0, 6).join(', ')})` : null);
+  const list = matched
+    .slice(0, 8)
+    .map((p) => `${p.pid} ${p.comm}`)
+    .join(', ');
+  if (reason !== null) {
+    add(acc, 'broad-match', `${cmd} ${describeSpec}: ${reason} — ${list}${matched.length > 8 ? ', …' : ''}. Name the exact PIDs, or use -x for an exact name.`);
+  }
+  if (sig === 0) return;
+  const selfHit = matched.filter((p) => isSelf(p, ctx) !== null);
+  if (selfHit.length > 0) {
+    add(acc, 'target-self', `${cmd} ${describeSpec} also matches ${selfHit.map((p) => `PID ${p.pid} (${p.comm})`).join(', ')}: procdoc or the shell that asked. Narrow the pattern (-x, a longer name) or name PIDs.`);
+  }
+  for (const p of matched) signalProcess(p, sig, ctx, acc);
+  if (matched.length === 1 && matched[0]) alt(acc, `kill -${signalName(sig).replace(/^SIG/, '')} ${matched[0].pid}`);
+}
+
+/** pkill / pgrep (procps). */
+export function judgePkill(name: 'pkill' | 'pgrep', args: readonly string[], ctx: JudgeContext, acc: Acc): void {
+  if (name === 'pgrep') {
+    readOnly(acc, 'pgrep');
+    return;
+  }
+  const spec: MatchSpec = { pattern: null, full: false, exact: false, ignoreCase: false, inverse: false, euids: null, uids: null, pgroups: null, sessions: null, parents: null, terminals: null, newest: false, oldest: false };
+  let sig: number | null = null;
+  const positional: string[] = [];
+  const valueOpts: Record<string, (v: string) => boolean> = {
+    '--signal': (v) => (sig = parseSignal(v)) !== null,
+    '-u': (v) => !!(spec.euids = list(v)),
+    '--euid': (v) => !!(spec.euids = list(v)),
+    '-U': (v) => !!(spec.uids = list(v)),
+    '--uid': (v) => !!(spec.uids = list(v)),
+    '-g': (v) => !!(spec.pgroups = list(v).map(Number)),
+    '--pgroup': (v) => !!(spec.pgroups = list(v).map(Number)),
+    '-s': (v) => !!(spec.sessions = list(v).map(Number)),
+    '--session': (v) => !!(spec.sessions = list(v).map(Number)),
+    '-P': (v) => !!(spec.parents = list(v).map(Number)),
+    '--parent': (v) => !!(spec.parents = list(v).map(Number)),
+    '-t': (v) => !!(spec.terminals = list(v)),
+    '--terminal': (v) => !!(spec.terminals = list(v)),
+    '-G': () => true,
+    '--group': () => true,
+    '-q': () => true,
+    '--queue': () => true,
+    '-O': () => true,
+    '--older': () => true,
+    '-r': () => true,
+    '--runstates': () => true,
+    '--ns': () => true,
+    '--nslist': () => true,
+    '--cgroup': () => true,
+    '--env': () => true,
+  };
+  const flags: Record<string, () => void> = {
+    f: () => (spec.full = true),
+    x: () => (spec.exact = true),
+    i: () => (spec.ignoreCase = true),
+    v: () => (spec.inverse = true),
+    n: () => (spec.newest = true),
+    o: () => (spec.oldest = true),
+    e: () => undefined,
+    c: () => undefined,
+    H: () => undefined,
+    w: () => undefined,
+  };
+  const longFlags: Record<string, string> = { '--full': 'f', '--exact': 'x', '--ignore-case': 'i', '--inverse': 'v', '--newest': 'n', '--oldest': 'o', '--echo': 'e', '--count': 'c', '--require-handler': 'H' };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      positional.push(...args.slice(i + 1));
+      break;
+    }
+    if (a === '-F' || a === '--pidfile' || a.startsWith('--pidfile=') || a.startsWith('-F')) {
+      add(acc, 'shell-indirection', `pkill -F reads its targets from a PID file, whose content procdoc cannot know now. Read the file and name the PID.`);
+      return;
+    }
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0 && valueOpts[a.slice(0, eq)]) {
+      if (!valueOpts[a.slice(0, eq)]!(a.slice(eq + 1))) return badSignal(acc, a.slice(eq + 1), 'pkill');
+      continue;
+    }
+    if (valueOpts[a]) {
+      const v = args[++i];
+      if (v === undefined) return void add(acc, 'unparseable', `pkill: ${a} needs a value.`);
+      if (!valueOpts[a](v)) return badSignal(acc, v, 'pkill');
+      continue;
+    }
+    if (longFlags[a]) {
+      flags[longFlags[a]]!();
+      continue;
+    }
+    if (a.startsWith('-') && a.length > 1 && !a.startsWith('--')) {
+      const body = a.slice(1);
+      if (sig === null && parseSignal(body) !== null && i === 0) {
+        sig = parseSignal(body);
+        continue;
+      }
+      const letters = body.split('');
+      const valueLetter = letters.findIndex((l) => valueOpts[`-${l}`]);
+      if (valueLetter >= 0) {
+        for (const l of letters.slice(0, valueLetter)) flags[l]?.();
+        const rest = body.slice(valueLetter + 1);
+        const v = rest !== '' ? rest : args[++i];
+        if (v === undefined) return void add(acc, 'unparseable', `pkill: -${letters[valueLetter]} needs a value.`);
+        if (!valueOpts[`-${letters[valueLetter]}`]!(v)) return badSignal(acc, v, 'pkill');
+        continue;
+      }
+      if (letters.every((l) => flags[l])) {
+        for (const l of letters) flags[l]!();
+        continue;
+      }
+      if (parseSignal(body) !== null) {
+        sig = parseSignal(body);
+        continue;
+      }
+      add(acc, 'unparseable', `pkill: unknown option ${a}. See \`man pkill\`.`);
+      return;
+    }
+    positional.push(a);
+  }
+  if (positional.length > 1) return void add(acc, 'unparseable', `pkill takes one pattern; got ${positional.length} (${positional.join(' ')}). Combine them as one regular expression (a|b).`);
+  spec.pattern = positional[0] ?? null;
+  const hasCriteria = spec.euids || spec.uids || spec.pgroups || spec.sessions || spec.parents || spec.terminals;
+  if (spec.pattern === null && !hasCriteria) return void add(acc, 'unparseable', 'pkill needs a pattern or a selection option (-u, -g, -P, …).');
+  const signal = sig ?? SIGNAL.TERM;
+  const matched = expandPattern(spec, ctx, acc, 'pkill');
+  if (matched === null) return;
+  const describeSpec = [spec.full ? '-f' : '', spec.exact ? '-x' : '', spec.inverse ? '-v' : '', spec.euids ? `-u ${spec.euids.join(',')}` : '', spec.pattern !== null ? `'${spec.pattern}'` : '']
+    .filter(Boolean)
+    .join(' ');
+  let broad: string | null = null;
+  if (spec.inverse) broad = 'with -v it hits every process that does NOT match';
+  else if (spec.pattern !== null && (spec.pattern.length < 3 || new RegExp(spec.pattern.length > 0 ? spec.pattern : '^').test(''))) broad = `the pattern '${spec.pattern}' is so short or loose that it matches almost anything`;
+  else if (spec.pattern === null) broad = 'it selects by owner, group or parent alone, not by name';
+  else if (spec.full && !spec.exact) broad = null;
+  judgeMatches(matched, signal, 'pkill', describeSpec, broad, ctx, acc);
+}
+
+/** killall (psmisc). */
+export function judgeKillall(args: readonly string[], ctx: JudgeContext, acc: Acc): void {
+  let sig: number | null = null;
+  let exact = false;
+  let ignoreCase = false;
+  let regex = false;
+  let groups = false;
+  let user: string | null = null;
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      names.push(...args.slice(i + 1));
+      break;
+    }
+    if (a === '-l' || a === '--list' || a === '-V' || a === '--version') {
+      readOnly(acc, 'killall -l');
+      return;
+    }
+    if (a === '-s' || a === '--signal' || a.startsWith('--signal=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      sig = v === undefined ? null : parseSignal(v);
+      if (sig === null) return badSignal(acc, v ?? '', 'killall');
+      continue;
+    }
+    if (a === '-u' || a === '--user' || a.startsWith('--user=')) {
+      user = a.includes('=') ? a.slice(a.indexOf('=') + 1) : (args[++i] ?? null);
+      continue;
+    }
+    if (['-y', '--younger-than', '-o', '--older-than', '-n', '--ns', '-Z', '--context'].includes(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-') && a.length > 1 && !a.startsWith('--')) {
+      const body = a.slice(1);
+      const letters = body.split('');
+      const known = 'eIgiqrvwE';
+      if (letters.every((l) => known.includes(l))) {
+        if (letters.includes('e')) exact = true;
+        if (letters.includes('I')) ignoreCase = true;
+        if (letters.includes('r')) regex = true;
+        if (letters.includes('g')) groups = true;
+        continue;
+      }
+      const parsed = parseSignal(body);
+      if (parsed === null) return badSignal(acc, body, 'killall');
+      sig = parsed;
+      continue;
+    }
+    if (a === '--exact') exact = true;
+    else if (a === '--ignore-case') ignoreCase = true;
+    else if (a === '--regexp') regex = true;
+    else if (a === '--process-group') groups = true;
+    else if (a.startsWith('--')) continue;
+    else names.push(a);
+  }
+  const signal = sig ?? SIGNAL.TERM;
+  if (names.length === 0 && user === null) return void add(acc, 'unparseable', 'killall needs a process name (or -u USER).');
+  const matched: Process[] = [];
+  for (const p of ctx.idx.snapshot.processes) {
+    if (user !== null && !userMatches(p, [user])) continue;
+    const hitName =
+      names.length === 0 ||
+      names.some((n) => {
+        if (regex) {
+          try {
+            return new RegExp(n, ignoreCase ? 'i' : '').test(p.comm);
+          } catch {
+            return false;
+          }
+        }
+        if (n.includes('/')) return p.exe === n;
+        const eq = (x: string, y: string) => (ignoreCase ? x.toLowerCase() === y.toLowerCase() : x === y);
+        const argv0 = (p.argv[0] ?? '').split('/').pop() ?? '';
+        return eq(p.comm, n) || (!exact && n.length >= 15 && eq(p.comm, n.slice(0, 15))) || eq(argv0, n);
+      });
+    if (hitName) matched.push(p);
+  }
+  let expanded = matched;
+  if (groups) {
+    const pgids = new Set(matched.map((p) => p.pgid));
+    expanded = ctx.idx.snapshot.processes.filter((p) => pgids.has(p.pgid));
+  }
+  const describeSpec = [user !== null ? `-u ${user}` : '', ...names].filter(Boolean).join(' ');
+  const broad = names.length === 0 ? `it selects every process of user ${user ?? ''}` : regex ? null : null;
+  judgeMatches(expanded, signal, 'killall', describeSpec, broad, ctx, acc);
+}
+
+/** killall5 signals every process outside the caller's session. */
+export function judgeKillall5(acc: Acc): void {
+  add(acc, 'broadcast-kill', 'killall5 signals every process except those in the caller\'s session and kernel threads: it is a shutdown tool. Name the PIDs, or use the unit or process group.');
+}
+
+export { isCritical };

@@ -1,0 +1,241 @@
+import type { Process } from '../snapshot/schema.js';
+import { add, alt, describe, target, type Acc, type JudgeContext } from './acc.js';
+import { SIGNAL, defaultAction, listHas, signalName } from './signals.js';
+
+/** Daemons whose loss cuts people off or takes the machine's plumbing down (comm names). */
+export const DEFAULT_CRITICAL_COMMS: readonly string[] = [
+  'sshd',
+  'sshd-session',
+  'systemd-journald',
+  'dbus-daemon',
+  'dbus-broker',
+  'dbus-broker-launch',
+  'systemd-logind',
+  'systemd-udevd',
+  'udevd',
+  'systemd-networkd',
+  'containerd',
+  'dockerd',
+  'kubelet',
+];
+
+export const DEFAULT_CRITICAL_UNITS: readonly string[] = [
+  'ssh.service',
+  'sshd.service',
+  'systemd-journald.service',
+  'systemd-journald.socket',
+  'dbus.service',
+  'dbus.socket',
+  'dbus-broker.service',
+  'systemd-logind.service',
+  'systemd-udevd.service',
+  'systemd-networkd.service',
+  'containerd.service',
+  'docker.service',
+  'docker.socket',
+  'kubelet.service',
+];
+
+/** comm is the first 15 bytes of the program name. */
+export function isCritical(p: Process, ctx: JudgeContext): boolean {
+  return ctx.criticalComms.some((name) => p.comm === name || p.comm === name.slice(0, 15));
+}
+
+export function isSelf(p: { pid: number }, ctx: JudgeContext): 'self' | 'ancestor' | null {
+  const self = ctx.idx.snapshot.self;
+  if (p.pid === self.pid) return 'self';
+  if (self.ancestors.includes(p.pid)) return 'ancestor';
+  return null;
+}
+
+export function systemctlFor(manager: 'system' | 'user'): string {
+  return manager === 'user' ? 'systemctl --user' : 'systemctl';
+}
+
+function selfMessage(p: Process, kind: 'self' | 'ancestor', verb: string): string {
+  return kind === 'self'
+    ? `${describe(p)} is procdoc itself; ${verb} it would end this check, not fix anything.`
+    : `${describe(p)} is an ancestor of procdoc (the shell or program that asked for this command); ${verb} it would end the caller's own session. Target the misbehaving process instead.`;
+}
+
+function zombie(p: Process, ctx: JudgeContext, acc: Acc): void {
+  const parent = ctx.idx.process(p.ppid);
+  const who = parent ? describe(parent) : `PID ${p.ppid}`;
+  add(
+    acc,
+    'target-zombie',
+    `${describe(p)} is a zombie: it has already exited and cannot be signalled away. Only its parent ${who} can reap it with wait(). Send the parent SIGCHLD to prompt it; if it still does not reap, restart or stop the parent and the zombie goes with it.`,
+  );
+  alt(acc, `kill -s CHLD ${p.ppid}`);
+  const unit = parent?.owner.unit;
+  if (unit && unit.name.endsWith('.service')) alt(acc, `${systemctlFor(unit.manager)} restart ${unit.name}`);
+  else if (parent && parent.pid !== 1) alt(acc, `kill -TERM ${parent.pid}`);
+}
+
+/** The rules that apply to any action aimed at a process (signal, renice, oom_score_adj…). */
+export function existing(pid: number, ctx: JudgeContext, acc: Acc, what: string): Process | null {
+  const p = ctx.idx.process(pid);
+  if (!p) {
+    target(acc, { pid });
+    add(
+      acc,
+      'target-not-found',
+      `PID ${pid} does not exist now (it may have exited, or the PID is mistyped), so ${what} would hit nothing — or a new process that reuses the PID. Look again with \`procdoc snapshot\` or \`ps -p ${pid}\`.`,
+    );
+    return null;
+  }
+  target(acc, p);
+  return p;
+}
+
+/** Judges sending `sig` to one existing process. */
+export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: Acc): void {
+  target(acc, p);
+  if (sig === 0) return; // existence probe
+  const name = signalName(sig);
+  const before = acc.hits.length;
+  const unit = p.owner.unit;
+  const unitInfo = unit ? ctx.idx.unit(unit.name) : undefined;
+
+  if (p.pid === 1) {
+    add(acc, 'target-pid1', `PID 1 (${p.comm}) is init: it drops signals it has no handler for, and if it died the kernel would panic. To re-execute systemd use \`systemctl daemon-reexec\`; to restart a service use \`systemctl restart UNIT\`.`);
+    return;
+  }
+  if (p.namespaceInit) {
+    const catchesTerm = listHas(p.signals?.caught, SIGNAL.TERM);
+    const ignoresNote = catchesTerm ? '' : ` It does not catch SIGTERM, so SIGTERM sent to it is dropped by the kernel (a plain \`docker stop\` waits for the timeout and then kills).`;
+    add(
+      acc,
+      'target-pid1',
+      `${describe(p)} is PID 1 of a PID namespace (a container's init, PID ${p.nspid.at(-1) ?? 1} inside): if it exits, the kernel kills every process in that namespace.${ignoresNote} Stop the container through its runtime or unit instead.`,
+    );
+    const c = p.owner.container;
+    if (c && (c.runtime === 'docker' || c.runtime === 'podman')) alt(acc, `${c.runtime} stop ${c.id.slice(0, 12)}`);
+    else if (unit) alt(acc, `${systemctlFor(unit.manager)} stop ${unit.name}`);
+    return;
+  }
+  if (p.kernelThread) {
+    add(acc, 'target-kernel-thread', `${describe(p)} is a kernel thread: signals from user space do not stop it. Find what drives it (a driver, a mount, a module) and deal with that.`);
+    return;
+  }
+  if (p.state === 'Z') {
+    zombie(p, ctx, acc);
+    return;
+  }
+  const self = isSelf(p, ctx);
+  if (self) {
+    add(acc, 'target-self', selfMessage(p, self, `sending ${name} to`));
+    return;
+  }
+  const fatal = sig === SIGNAL.KILL || sig === SIGNAL.STOP || ((defaultAction(sig) === 'terminate' || defaultAction(sig) === 'stop') && !listHas(p.signals?.caught, sig));
+  if (isCritical(p, ctx)) {
+    if (fatal) {
+      add(
+        acc,
+        'target-critical',
+        `${describe(p)} is a critical daemon (${p.comm}); ${name} would stop it and can cut off logins, logging or the container runtime. If it misbehaves, restart it through its unit, after checking its logs.`,
+      );
+      if (unit) alt(acc, `${systemctlFor(unit.manager)} restart ${unit.name}`);
+      return;
+    }
+    add(acc, 'state-change', `${describe(p)} is a critical daemon; it handles ${name} (usually a reload), so it should keep running.`);
+  }
+
+  if (unit && unit.name.endsWith('.service')) {
+    const restart = unitInfo?.restart ?? null;
+    const respawns = restart !== null && restart !== 'no';
+    const isMain = unitInfo?.mainPid === p.pid;
+    const sc = systemctlFor(unit.manager);
+    if (sig === SIGNAL.KILL && (isMain || unitInfo === undefined)) {
+      const anyway = restart === 'always' ? ' Restart=always would start it again anyway, so the kill alone fixes nothing.' : respawns ? ` With Restart=${restart} systemd would start it again.` : '';
+      add(
+        acc,
+        'sigkill-on-managed-unit',
+        `${describe(p)} is the main process of ${unit.name}; SIGKILL skips its cleanup and systemd records a crash.${anyway} Let the service manager do it: \`${sc} restart ${unit.name}\` (or \`${sc} stop ${unit.name}\` to keep it down).`,
+      );
+      alt(acc, `${sc} restart ${unit.name}`);
+      return;
+    }
+    const respawnNote = respawns
+      ? ` It has Restart=${restart}, so systemd may start it again.`
+      : '';
+    add(
+      acc,
+      'signal-to-managed-unit',
+      `${describe(p)} belongs to ${unit.name}${isMain ? ' (its main process)' : ''}; a signal behind the service manager's back leaves the unit in an unexpected state.${respawnNote} Prefer \`${sc}\` for the unit.`,
+    );
+    if (sig === SIGNAL.HUP) alt(acc, `${sc} reload ${unit.name}`);
+    else if (defaultAction(sig) === 'terminate') alt(acc, `${sc} restart ${unit.name}`);
+    else alt(acc, `${sc} kill -s ${name} ${unit.name}`);
+  }
+
+  const c = p.owner.container;
+  if (c) {
+    add(acc, 'signal-to-container', `${describe(p)} runs in a ${c.runtime} container (${c.id.slice(0, 12)}); its runtime may restart it or report a failure. Prefer the runtime's own command.`);
+    if (c.runtime === 'docker' || c.runtime === 'podman') alt(acc, `${c.runtime} ${sig === SIGNAL.KILL || sig === SIGNAL.TERM ? 'stop' : `kill -s ${name}`} ${c.id.slice(0, 12)}`);
+  }
+
+  if (p.state === 'D') {
+    const frozen = frozenCgroup(p, ctx);
+    const why = frozen
+      ? ` Its cgroup ${frozen} is FROZEN: thaw it first (echo THAWED > the cgroup's freezer.state), and it will take the signal.`
+      : ` It waits in ${p.wchan ?? 'the kernel'}; find the device, mount or lock it waits for (see its kernel stack).`;
+    add(acc, 'uninterruptible-target', `${describe(p)} is in uninterruptible sleep (D): ${name} stays pending and it will not exit until that wait ends.${why}`);
+  } else if ((p.state === 'T' || p.state === 't') && sig !== SIGNAL.KILL && sig !== SIGNAL.CONT) {
+    add(acc, 'state-change', `${describe(p)} is stopped (T): ${name} stays pending until it is continued. Send SIGCONT after it (kill -CONT ${p.pid}).`);
+  }
+
+  if (sig !== SIGNAL.KILL && sig !== SIGNAL.STOP && sig !== SIGNAL.CONT) {
+    const ignored = listHas(p.signals?.ignored, sig);
+    const blocked = listHas(p.signals?.blocked, sig);
+    if (ignored || blocked) {
+      add(
+        acc,
+        'signal-ignored',
+        `${describe(p)} ${ignored ? 'ignores' : 'blocks'} ${name}, so this signal will do nothing${blocked ? ' until it unblocks it' : ''}. Find out why it does (its code or its launcher); if it must end now, SIGKILL is the only way and skips its cleanup.`,
+      );
+    }
+  }
+
+  if (sig === SIGNAL.KILL) {
+    const termIgnored = listHas(p.signals?.ignored, SIGNAL.TERM) || listHas(p.signals?.blocked, SIGNAL.TERM);
+    add(
+      acc,
+      'sigkill-before-sigterm',
+      termIgnored
+        ? `${describe(p)} ignores SIGTERM, so SIGKILL is the remaining way; it skips all cleanup (temporary files, locks, child processes).`
+        : `SIGKILL gives ${describe(p)} no chance to clean up (temporary files, locks, child processes). Send SIGTERM first and give it a few seconds.`,
+    );
+    if (!termIgnored) alt(acc, `kill -TERM ${p.pid}`);
+  }
+
+  if (acc.hits.length === before) {
+    const action = sig === SIGNAL.CONT ? `resumes ${describe(p)}` : sig === SIGNAL.STOP ? `stops ${describe(p)} until it gets SIGCONT` : `sends ${name} to ${describe(p)}`;
+    add(acc, 'state-change', `This ${action}.`);
+  }
+}
+
+function frozenCgroup(p: Process, ctx: JudgeContext): string | null {
+  for (const c of ctx.idx.snapshot.cgroups) {
+    if (c.freezer?.state !== 'FROZEN') continue;
+    const v1 = Object.entries(p.cgroup.v1).find(([k]) => k.split(',').includes('freezer'));
+    if (v1 && c.version === 1 && c.controllers.includes('freezer') && c.path === v1[1]) return c.path;
+    if (c.version === 2 && p.cgroup.v2 !== null && c.path === p.cgroup.v2) return c.path;
+  }
+  return null;
+}
+
+/** Rules for non-signal actions on a process (renice, affinity, oom_score_adj, ptrace). */
+export function touchProcess(pid: number, ctx: JudgeContext, acc: Acc, what: string): Process | null {
+  const p = existing(pid, ctx, acc, what);
+  if (!p) return null;
+  if (p.state === 'Z') {
+    zombie(p, ctx, acc);
+    return null;
+  }
+  if (p.kernelThread) {
+    add(acc, 'target-kernel-thread', `${describe(p)} is a kernel thread; ${what} on it changes kernel behaviour that its driver expects. Leave it to the kernel.`);
+    return null;
+  }
+  return p;
+}

@@ -1,0 +1,213 @@
+/**
+ * Real cgroup v1 groups for integration tests (this host is hybrid: v1 controllers under
+ * /sys/fs/cgroup/<controller>, v2 at /sys/fs/cgroup/unified). A group is made next to the
+ * test's own cgroup in that hierarchy (for memory: beside /process_api/<id>, so it stays
+ * under the same parent's accounting), named procdoc-test-<random>.
+ *
+ * createV1Cgroup and its addPid/write/read are synchronous (cgroupfs writes take effect at
+ * once); remove() and removeAllCgroups() are async because they wait for processes to die.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { cgroupPathOf, readState, signal, sleep, v1MountOf } from './proc-fs.js';
+
+export type V1Controller = 'memory' | 'freezer' | 'cpu' | 'pids' | 'cpuset';
+
+export interface V1Cgroup {
+  controller: V1Controller;
+  /** Path inside the hierarchy, as /proc/PID/cgroup shows it, e.g. /process_api/procdoc-test-ab12cd. */
+  path: string;
+  /** Absolute directory, e.g. /sys/fs/cgroup/memory/process_api/procdoc-test-ab12cd. */
+  dir: string;
+  /** Moves a process (all its threads) into the group. */
+  addPid: (pid: number) => void;
+  /** Writes a control file, e.g. write('memory.limit_in_bytes', '64M'). */
+  write: (file: string, value: string) => void;
+  /** Reads a control file, trimmed. */
+  read: (file: string) => string;
+  /** PIDs in cgroup.procs. */
+  pids: () => number[];
+  /** freezer only: writes FROZEN / THAWED and waits (bounded) until the state settles. */
+  freeze: () => Promise<void>;
+  thaw: () => Promise<void>;
+  /** Thaws, kills what is left inside by PID, waits, and removes the directory (and sub-groups). Idempotent. */
+  remove: () => Promise<void>;
+}
+
+export interface CgroupRegistry {
+  createV1Cgroup: (controller: V1Controller, settings?: Record<string, string>) => V1Cgroup;
+  removeAllCgroups: () => Promise<void>;
+}
+
+const REMOVE_TIMEOUT_MS = 5_000;
+
+/** Absolute mount point of the v1 hierarchy with `controller`; throws with a hint if none. */
+export function v1Mount(controller: string): string {
+  const mount = v1MountOf(controller);
+  if (mount === undefined) {
+    throw new Error(
+      `No cgroup v1 hierarchy with the ${controller} controller is mounted (see /proc/self/mountinfo). ` +
+        'These tests need a host in cgroup v1 or hybrid mode.',
+    );
+  }
+  return mount;
+}
+
+function writeControl(dir: string, file: string, value: string): void {
+  try {
+    writeFileSync(join(dir, file), value);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new Error(`Could not write ${JSON.stringify(value)} to ${join(dir, file)}: ${code}`, { cause: error });
+  }
+}
+
+function readPids(dir: string): number[] {
+  try {
+    return readFileSync(join(dir, 'cgroup.procs'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Removes `dir` and its sub-groups after killing every process inside; bounded. */
+async function removeTree(dir: string, freezerRoot: boolean): Promise<void> {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) await removeTree(join(dir, entry.name), freezerRoot);
+  }
+  // A frozen task cannot die: thaw first (only meaningful in the freezer hierarchy).
+  if (freezerRoot && existsSync(join(dir, 'freezer.state'))) {
+    try {
+      writeFileSync(join(dir, 'freezer.state'), 'THAWED');
+    } catch {
+      // the group may already be gone
+    }
+  }
+  const deadline = Date.now() + REMOVE_TIMEOUT_MS;
+  for (;;) {
+    const live = readPids(dir).filter((pid) => {
+      const state = readState(pid);
+      return state !== undefined && state !== 'Z' && state !== 'X';
+    });
+    if (live.length === 0) break;
+    if (Date.now() >= deadline) {
+      throw new Error(`Processes ${live.join(', ')} in ${dir} would not die within ${REMOVE_TIMEOUT_MS} ms`);
+    }
+    for (const pid of live) {
+      signal(pid, 'SIGCONT');
+      signal(pid, 'SIGKILL');
+    }
+    await sleep(20);
+  }
+  // rmdir fails with EBUSY until exited tasks have released the group.
+  for (;;) {
+    try {
+      rmdirSync(dir);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (Date.now() >= deadline) {
+        throw new Error(`Could not remove cgroup ${dir}: ${code}. Remove it by hand with rmdir once it is empty.`, {
+          cause: error,
+        });
+      }
+      await sleep(20);
+    }
+  }
+}
+
+/** Creates a registry of cgroups; `removeAllCgroups()` removes what it made. */
+export function createCgroupRegistry(): CgroupRegistry {
+  const created = new Set<V1Cgroup>();
+
+  function createV1Cgroup(controller: V1Controller, settings: Record<string, string> = {}): V1Cgroup {
+    const mount = v1Mount(controller);
+    const own = cgroupPathOf('self', controller) ?? '/';
+    const base = own === '/' ? '/' : posix.dirname(own);
+    const name = `procdoc-test-${randomBytes(4).toString('hex')}`;
+    const path = posix.join(base, name);
+    const dir = join(mount, path);
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      throw new Error(`Could not create cgroup ${dir}: ${(error as NodeJS.ErrnoException).code}. Run the tests as root.`, {
+        cause: error,
+      });
+    }
+
+    let removing: Promise<void> | undefined;
+    const setFreezer = async (state: 'FROZEN' | 'THAWED'): Promise<void> => {
+      if (controller !== 'freezer') throw new Error(`freeze/thaw need a freezer cgroup, not ${controller}`);
+      writeControl(dir, 'freezer.state', state);
+      const deadline = Date.now() + REMOVE_TIMEOUT_MS;
+      // FREEZING means some task has not reached the refrigerator yet.
+      while (readFileSync(join(dir, 'freezer.state'), 'utf8').trim() !== state) {
+        if (Date.now() >= deadline) throw new Error(`${dir} did not reach ${state} within ${REMOVE_TIMEOUT_MS} ms`);
+        await sleep(10);
+      }
+    };
+    const group: V1Cgroup = {
+      controller,
+      path,
+      dir,
+      addPid: (pid) => writeControl(dir, 'cgroup.procs', String(pid)),
+      write: (file, value) => writeControl(dir, file, value),
+      read: (file) => readFileSync(join(dir, file), 'utf8').trim(),
+      pids: () => readPids(dir),
+      freeze: () => setFreezer('FROZEN'),
+      thaw: () => setFreezer('THAWED'),
+      remove: () => {
+        removing ??= removeTree(dir, controller === 'freezer').then(() => {
+          created.delete(group);
+        });
+        return removing;
+      },
+    };
+    created.add(group);
+
+    try {
+      if (controller === 'cpuset') {
+        // A new v1 cpuset starts with no CPUs or memory nodes; no task can join it until set.
+        for (const file of ['cpuset.cpus', 'cpuset.mems']) {
+          writeControl(dir, file, readFileSync(join(dirname(dir), file), 'utf8').trim());
+        }
+      }
+      for (const [file, value] of Object.entries(settings)) writeControl(dir, file, value);
+    } catch (error) {
+      // Nothing can be inside yet: a plain rmdir undoes the mkdir.
+      created.delete(group);
+      try {
+        rmdirSync(dir);
+      } catch {
+        // leave it; the error below says what failed
+      }
+      throw error;
+    }
+    return group;
+  }
+
+  return {
+    createV1Cgroup,
+    async removeAllCgroups(): Promise<void> {
+      const results = await Promise.allSettled([...created].map((g) => g.remove()));
+      const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failures.length > 0) {
+        throw new AggregateError(
+          failures.map((f) => f.reason as unknown),
+          `removeAllCgroups: ${failures.length} cgroup(s) could not be removed`,
+        );
+      }
+    },
+  };
+}
+
+const registry = createCgroupRegistry();
+
+export const createV1Cgroup = registry.createV1Cgroup;
+export const removeAllCgroups = registry.removeAllCgroups;

@@ -1,0 +1,292 @@
+/**
+ * Real processes for integration tests: started as leaders of their own session and
+ * process group, tracked in a registry, and killed (whole tree, group and session) by
+ * stop() or stopAll(). Every wait is bounded.
+ *
+ * Use the default exports (one registry per test file, since vitest isolates modules per
+ * file) and call `stopAll()` in afterAll/afterEach, or make your own registry with
+ * `createProcessRegistry()`.
+ */
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import {
+  descendantsOf,
+  ignoresSignal,
+  listProcesses,
+  readNsPids,
+  readStat,
+  signal,
+  sleep,
+  thawFreezerOf,
+  type ProcStat,
+} from './proc-fs.js';
+import { waitFor } from './wait.js';
+
+export { readState, readStat, readStatus, readWchan, readNsPids, listProcesses } from './proc-fs.js';
+export { waitFor, WaitTimeoutError, type WaitOptions } from './wait.js';
+
+export interface StartOptions {
+  /** Default 'ignore'. Use 'pipe' to talk to the process through `child`. */
+  stdio?: StdioOptions;
+  /** Added to (not replacing) the test's environment. */
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+export interface Started {
+  /** PID of `bash -c script` (the script may `exec` something else into it). */
+  pid: number;
+  /** Its process group (= pid: it leads a new session and group). */
+  pgid: number;
+  child: ChildProcess;
+  /** Kills the group, the session and every descendant (SIGCONT, then SIGKILL) and waits until they are gone. Idempotent. */
+  stop: () => Promise<void>;
+}
+
+export type Adopted = Omit<Started, 'child'>;
+
+export interface StartedZombie {
+  /** A `sleep` that never waits for its child. */
+  parentPid: number;
+  /** Its exited, unreaped child (state Z). */
+  zombiePid: number;
+  pgid: number;
+  stop: () => Promise<void>;
+}
+
+export interface StartedPidNamespace {
+  /** The `unshare` process on the host side. */
+  unsharePid: number;
+  /** Host PID of the namespace's PID 1 (a bash that does not catch SIGTERM). */
+  initPid: number;
+  pgid: number;
+  stop: () => Promise<void>;
+}
+
+export interface ProcessRegistry {
+  /** Runs `bash -c script` as leader of a new session and process group. */
+  startProcess: (script: string, opts?: StartOptions) => Promise<Started>;
+  /** A parent with one zombie child; resolves once /proc shows the child in state Z. */
+  startZombie: () => Promise<StartedZombie>;
+  /** A process stopped by SIGSTOP; resolves once its state is T. Default script: `exec sleep 600`. */
+  startStopped: (script?: string) => Promise<Started>;
+  /** A `sleep` that ignores SIGTERM; resolves once SigIgn shows bit 15. */
+  startTermIgnorer: () => Promise<Started>;
+  /** `unshare --pid --fork --mount-proc` with bash as PID 1; resolves once that PID 1 is found. */
+  startPidNamespace: () => Promise<StartedPidNamespace>;
+  /** Registers a process started elsewhere so that stopAll() kills its tree too. */
+  adopt: (pid: number) => Adopted;
+  /** Stops everything this registry started; throws after trying all if some would not die. */
+  stopAll: () => Promise<void>;
+}
+
+const STOP_TIMEOUT_MS = 5_000;
+const START_TIMEOUT_MS = 10_000;
+const REAP_TIMEOUT_MS = 2_000;
+
+function isAlive(stat: ProcStat | undefined): stat is ProcStat {
+  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+/**
+ * Kills everything in session `sid`, group `pgid`, and the tree under `root`, including
+ * descendants that moved to a session of their own (a shell under a pty does). Processes
+ * are identified by pid + start time so that a reused PID is never hit.
+ */
+async function terminate(root: number, pgid: number, sid: number): Promise<void> {
+  const known = new Map<number, number>();
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  let reapDeadline: number | undefined;
+  for (;;) {
+    const all = listProcesses();
+    const byPid = new Map(all.map((p) => [p.pid, p]));
+    const rootStat = byPid.get(root);
+    if (rootStat !== undefined && !known.has(root)) known.set(root, rootStat.starttime);
+    for (const p of all) {
+      if (!known.has(p.pid) && (p.pgid === pgid || p.sid === sid)) known.set(p.pid, p.starttime);
+    }
+    for (const [pid, start] of [...known]) {
+      if (byPid.get(pid)?.starttime !== start) continue;
+      for (const d of descendantsOf(pid, all)) {
+        const s = byPid.get(d);
+        if (s !== undefined && !known.has(d)) known.set(d, s.starttime);
+      }
+    }
+    const ours = [...known]
+      .map(([pid]) => byPid.get(pid))
+      .filter((s): s is ProcStat => s !== undefined && s.starttime === known.get(s.pid));
+    const alive = ours.filter(isAlive);
+    if (alive.length === 0) {
+      // Dead; wait (briefly, without failing) for init or node to reap the zombies, so that
+      // a caller checking /proc right after stop() sees them gone.
+      reapDeadline ??= Date.now() + REAP_TIMEOUT_MS;
+      if (ours.length === 0 || Date.now() >= reapDeadline) return;
+      await sleep(10);
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      const list = alive.map((s) => `${s.pid} (${s.comm}, state ${s.state})`).join(', ');
+      throw new Error(
+        `Could not kill test processes within ${STOP_TIMEOUT_MS} ms: ${list}. ` +
+          'A process in state D may be frozen in a v1 freezer cgroup or stuck in the kernel; thaw or kill it by PID.',
+      );
+    }
+    for (const s of alive) {
+      if (s.state === 'D') thawFreezerOf(s.pid);
+      signal(s.pid, 'SIGCONT');
+      signal(s.pid, 'SIGKILL');
+    }
+    if (pgid > 1) signal(-pgid, 'SIGKILL');
+    await sleep(20);
+  }
+}
+
+function spawnDetached(script: string, opts: StartOptions): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', script], {
+      detached: true,
+      stdio: opts.stdio ?? 'ignore',
+      env: { ...process.env, ...opts.env },
+      ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
+    });
+    child.once('error', reject);
+    child.once('spawn', () => {
+      child.off('error', reject);
+      // An 'error' after spawn (e.g. a failed kill) must not crash the test run.
+      child.on('error', () => undefined);
+      resolve(child);
+    });
+  });
+}
+
+/** Creates a registry of started processes; `stopAll()` kills what it holds. */
+export function createProcessRegistry(): ProcessRegistry {
+  const started = new Set<{ stop: () => Promise<void> }>();
+
+  function track(pid: number, child: ChildProcess): Started {
+    let stopping: Promise<void> | undefined;
+    const handle: Started = {
+      pid,
+      pgid: pid,
+      child,
+      stop: () => {
+        stopping ??= terminate(pid, pid, pid).finally(() => started.delete(handle));
+        return stopping;
+      },
+    };
+    started.add(handle);
+    return handle;
+  }
+
+  async function startProcess(script: string, opts: StartOptions = {}): Promise<Started> {
+    const child = await spawnDetached(script, opts);
+    if (child.pid === undefined) throw new Error(`bash -c ${JSON.stringify(script)} did not start`);
+    return track(child.pid, child);
+  }
+
+  /** Runs `check` and stops the process if it fails, so a failed start leaks nothing. */
+  async function startChecked<T>(script: string, check: (s: Started) => Promise<T>): Promise<T> {
+    const s = await startProcess(script);
+    try {
+      return await check(s);
+    } catch (error) {
+      await s.stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  return {
+    startProcess,
+
+    startZombie: () =>
+      // bash forks the short sleep, then becomes `sleep 600`, which never calls wait().
+      startChecked('sleep 0.05 & exec sleep 600', async (s) => {
+        const zombiePid = await waitFor(
+          () => listProcesses().find((p) => p.ppid === s.pid && p.state === 'Z')?.pid,
+          { timeoutMs: START_TIMEOUT_MS, what: `a zombie child of pid ${s.pid}` },
+        );
+        return { parentPid: s.pid, zombiePid, pgid: s.pgid, stop: s.stop };
+      }),
+
+    startStopped: (script = 'exec sleep 600') =>
+      startChecked(script, async (s) => {
+        // Wait for the exec first, or SIGSTOP would stop bash before it becomes the command.
+        if (script.startsWith('exec ')) {
+          await waitFor(() => readStat(s.pid)?.comm !== 'bash', {
+            timeoutMs: START_TIMEOUT_MS,
+            what: `pid ${s.pid} to exec ${script.slice(5)}`,
+          });
+        }
+        signal(s.pid, 'SIGSTOP');
+        await waitFor(() => readStat(s.pid)?.state === 'T', {
+          timeoutMs: START_TIMEOUT_MS,
+          what: `pid ${s.pid} to be stopped (state T)`,
+        });
+        return s;
+      }),
+
+    startTermIgnorer: () =>
+      // SIG_IGN survives exec, so the sleep itself ignores SIGTERM.
+      startChecked("trap '' TERM; exec sleep 600", async (s) => {
+        await waitFor(() => readStat(s.pid)?.comm === 'sleep' && ignoresSignal(s.pid, 15) === true, {
+          timeoutMs: START_TIMEOUT_MS,
+          what: `pid ${s.pid} to exec sleep with SIGTERM ignored`,
+        });
+        return s;
+      }),
+
+    startPidNamespace: () =>
+      // `sleep & wait` keeps bash itself as PID 1 (a lone command would be exec'd instead).
+      startChecked("exec unshare --pid --fork --mount-proc bash -c 'sleep 600 & wait'", async (s) => {
+        const initPid = await waitFor(
+          () =>
+            listProcesses().find((p) => {
+              if (p.ppid !== s.pid || p.comm !== 'bash') return false;
+              const ns = readNsPids(p.pid);
+              return ns !== undefined && ns.length >= 2 && ns[ns.length - 1] === 1;
+            })?.pid,
+          { timeoutMs: START_TIMEOUT_MS, what: `the PID 1 of the namespace made by unshare (pid ${s.pid})` },
+        );
+        return { unsharePid: s.pid, initPid, pgid: s.pgid, stop: s.stop };
+      }),
+
+    adopt(pid: number): Adopted {
+      const stat = readStat(pid);
+      if (stat === undefined) throw new Error(`Cannot adopt pid ${pid}: it does not exist`);
+      let stopping: Promise<void> | undefined;
+      const handle: Adopted = {
+        pid,
+        pgid: stat.pgid,
+        stop: () => {
+          // Only the group/session when the adopted process leads them: never a foreign group.
+          const pgid = stat.pgid === pid ? pid : -1;
+          const sid = stat.sid === pid ? pid : -1;
+          stopping ??= terminate(pid, pgid, sid).finally(() => started.delete(handle));
+          return stopping;
+        },
+      };
+      started.add(handle);
+      return handle;
+    },
+
+    async stopAll(): Promise<void> {
+      const results = await Promise.allSettled([...started].map((s) => s.stop()));
+      const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failures.length > 0) {
+        throw new AggregateError(
+          failures.map((f) => f.reason as unknown),
+          `stopAll: ${failures.length} test process tree(s) would not die`,
+        );
+      }
+    },
+  };
+}
+
+const registry = createProcessRegistry();
+
+export const startProcess = registry.startProcess;
+export const startZombie = registry.startZombie;
+export const startStopped = registry.startStopped;
+export const startTermIgnorer = registry.startTermIgnorer;
+export const startPidNamespace = registry.startPidNamespace;
+export const adopt = registry.adopt;
+export const stopAll = registry.stopAll;
