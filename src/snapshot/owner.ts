@@ -27,6 +27,10 @@ export function unitFromCgroup(path: string | null | undefined): Owner['unit'] {
     }
     return null;
   }
+  if (userIndex >= 0 && name === 'init.scope') {
+    // The user manager's own process: it belongs to user@UID.service of the system manager.
+    return { name: parts[userIndex]!, manager: 'system', userUid: null, slice: parts[userIndex - 1] ?? null };
+  }
   if (userIndex >= 0) {
     const uid = Number(/^user@(\d+)\.service$/.exec(parts[userIndex]!)![1]);
     return { name, manager: 'user', userUid: uid, slice };
@@ -38,11 +42,10 @@ const CONTAINER_PATTERNS: [RegExp, ContainerRuntime][] = [
   [/(?:^|\/)docker-([0-9a-f]{12,64})\.scope/, 'docker'],
   [/(?:^|\/)docker\/([0-9a-f]{12,64})/, 'docker'],
   [/(?:^|\/)cri-containerd-([0-9a-f]{12,64})\.scope/, 'containerd'],
-  [/(?:^|\/)containerd\/(?:[^/]+\/)?([0-9a-f]{12,64})/, 'containerd'],
+  [/(?:^|\/)containerd(?:\.service)?\/(?:[^/]+\/)?([0-9a-f]{12,64})/, 'containerd'],
   [/(?:^|\/)crio-([0-9a-f]{12,64})\.scope/, 'kubepods'],
   [/(?:^|\/)libpod-(?:conmon-)?([0-9a-f]{12,64})\.scope/, 'podman'],
   [/(?:^|\/)libpod_parent\/libpod-([0-9a-f]{12,64})/, 'podman'],
-  [/(?:^|\/)kubepods[^/]*\/(?:[^/]+\/)*?pod([0-9a-f_-]{8,})/, 'kubepods'],
   [/(?:^|\/)lxc\.payload\.([^/]+)/, 'lxc'],
   [/(?:^|\/)lxc\/([^/]+)/, 'lxc'],
   [/(?:^|\/)machine-([^/]+)\.scope/, 'nspawn'],
@@ -51,6 +54,11 @@ const CONTAINER_PATTERNS: [RegExp, ContainerRuntime][] = [
 
 export function containerFromCgroup(paths: readonly string[]): Owner['container'] {
   for (const path of paths) {
+    // Kubernetes first: the kubelet, not the runtime, restarts what is killed in a pod.
+    if (path.includes('/kubepods')) {
+      const id = /(?:cri-containerd-|crio-|docker-)([0-9a-f]{12,64})\.scope/.exec(path)?.[1] ?? /\/([0-9a-f]{64})(?:\/|$)/.exec(path)?.[1] ?? /pod([0-9a-f_-]{8,})/.exec(path)?.[1];
+      if (id !== undefined) return { runtime: 'kubepods', id: id.replace(/_/g, '-') };
+    }
     for (const [pattern, runtime] of CONTAINER_PATTERNS) {
       const m = pattern.exec(path);
       if (m?.[1]) return { runtime, id: m[1].replace(/\\x2d/g, '-') };

@@ -1,0 +1,210 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadSnapshotFile } from '../../src/snapshot/load.js';
+import { indexSnapshot } from '../../src/snapshot/query.js';
+import type { Snapshot } from '../../src/snapshot/schema.js';
+import { SnapshotSchema } from '../../src/snapshot/schema.js';
+import { takeSnapshot, type SnapshotOptions } from '../../src/snapshot/take.js';
+import { createV1Cgroup, removeAllCgroups } from '../support/cgroups.js';
+import {
+  startPidNamespace,
+  startProcess,
+  startStopped,
+  startTermIgnorer,
+  startZombie,
+  stopAll,
+  waitFor,
+} from '../support/procs.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'bin/procdoc.js');
+
+function snap(options: Partial<SnapshotOptions> = {}): Promise<Snapshot> {
+  return takeSnapshot({ procRoot: '/proc', sysRoot: '/sys', deep: false, deepPids: [], sampleMs: 0, serviceManager: false, ...options });
+}
+
+function proc(s: Snapshot, pid: number) {
+  const p = s.processes.find((x) => x.pid === pid);
+  if (!p) throw new Error(`pid ${pid} not in snapshot`);
+  return p;
+}
+
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'procdoc-snapshot-'));
+});
+afterEach(async () => {
+  await stopAll();
+  await removeAllCgroups();
+});
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('snapshot of real processes', () => {
+  it('reports a zombie with its parent, and no argv', async () => {
+    const z = await startZombie();
+    const s = await snap();
+    expect(proc(s, z.zombiePid)).toMatchObject({ state: 'Z', ppid: z.parentPid, argv: [] });
+  });
+
+  it('reports a stopped process in state T waiting in the signal-stop path', async () => {
+    const p = await startStopped();
+    const s = await snap();
+    expect(proc(s, p.pid).state).toBe('T');
+    expect(proc(s, p.pid).wchan ?? '').toMatch(/signal_stop|do_signal_stop|get_signal/);
+  });
+
+  it('decodes SIGTERM in the ignored mask of a process that ignores it', async () => {
+    const p = await startTermIgnorer();
+    const s = await snap();
+    expect(proc(s, p.pid).signals?.ignored).toContain('SIGTERM');
+    expect(proc(s, p.pid).signals?.caught).not.toContain('SIGTERM');
+  });
+
+  it('reads the v1 memory cgroup and its limit for a process inside it', async () => {
+    const cg = createV1Cgroup('memory', { 'memory.limit_in_bytes': String(64 * 2 ** 20) });
+    const p = await startProcess('exec sleep 600');
+    cg.addPid(p.pid);
+    const s = await snap();
+    const index = indexSnapshot(s);
+    const memory = index.cgroupFor(proc(s, p.pid), 'memory');
+    expect(proc(s, p.pid).cgroup.v1.memory).toBe(cg.path);
+    expect(memory?.path).toBe(cg.path);
+    expect(memory?.memory?.max).toBe(64 * 2 ** 20);
+    expect(memory?.memory?.oomControl).toMatchObject({ oomKillDisable: false, underOom: false });
+  });
+
+  it('knows PID 1 of a new PID namespace (a container init)', async () => {
+    const ns = await startPidNamespace();
+    const s = await snap({ deepPids: [ns.initPid] });
+    const init = proc(s, ns.initPid);
+    expect(init.namespaceInit).toBe(true);
+    expect(init.nspid).toEqual([ns.initPid, 1]);
+    const ours = await snap({ deepPids: [process.pid] });
+    expect(init.deep?.pidNs).not.toBeNull();
+    expect(init.deep?.pidNs).not.toBe(proc(ours, process.pid).deep?.pidNs);
+  });
+
+  it('keeps comm names with spaces, parentheses and newlines whole', async () => {
+    const name = 'a) b (c\nd';
+    const bin = join(scratch, name);
+    copyFileSync('/bin/sleep', bin);
+    chmodSync(bin, 0o755);
+    const p = await startProcess(`exec "$BIN" 600`, { env: { BIN: bin } });
+    await waitFor(() => proc2(p.pid), { what: 'the renamed sleep to exec' });
+    const s = await snap();
+    expect(proc(s, p.pid).comm).toBe(name);
+    expect(proc(s, p.pid).state).toBe('S');
+    expect(proc(s, p.pid).argv).toEqual([bin, '600']);
+  });
+
+  it('flags a cmdline that is not UTF-8 as binary and keeps kernel threads argv-less', async () => {
+    const p = await startProcess(`exec -a $'\\xff\\xfeX' sleep 600`);
+    await waitFor(() => spawnSync('cat', [`/proc/${p.pid}/cmdline`]).stdout.includes(0xfe), { what: 'argv[0] rewritten' });
+    const s = await snap();
+    expect(proc(s, p.pid).cmdlineBinary).toBe(true);
+    const kthreads = s.processes.filter((x) => x.kernelThread);
+    expect(kthreads.length).toBeGreaterThan(0);
+    for (const k of kthreads) expect(k.argv).toEqual([]);
+  });
+
+  it('samples CPU%: a busy loop near one CPU, an idle sleep at zero and not progressing', async () => {
+    const busy = await startProcess('while :; do :; done');
+    const idle = await startProcess('exec sleep 600');
+    const s = await snap({ sampleMs: 600 });
+    expect(proc(s, busy.pid).cpu?.percent).toBeGreaterThan(40);
+    expect(proc(s, busy.pid).cpu?.progressed).toBe(true);
+    expect(proc(s, idle.pid).cpu).toMatchObject({ percent: 0, progressed: false });
+  });
+
+  it('reads the deep tier of a pipeline: both ends of the shared pipe, with their modes', async () => {
+    const p = await startProcess('yes | sleep 600');
+    const members = await waitFor(() => {
+      const s = spawnSync('pgrep', ['-g', String(p.pgid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+      return s.length >= 3 ? s : null;
+    }, { what: 'the pipeline to start' });
+    const s = await snap({ deepPids: [p.pid] });
+    const stages = members.map((pid) => proc(s, pid)).filter((x) => x.comm === 'yes' || x.comm === 'sleep');
+    const yes = stages.find((x) => x.comm === 'yes')!;
+    const sleep = stages.find((x) => x.comm === 'sleep')!;
+    const out = yes.deep?.fds?.find((f) => f.fd === 1);
+    const inp = sleep.deep?.fds?.find((f) => f.fd === 0);
+    expect(out).toMatchObject({ kind: 'pipe', mode: 'w' });
+    expect(inp).toMatchObject({ kind: 'pipe', mode: 'r' });
+    expect(out?.inode).toBe(inp?.inode);
+    expect(yes.deep?.limits?.nofile?.soft).toBeGreaterThan(0);
+    expect(yes.deep?.smapsRollup?.rss).toBeGreaterThan(0);
+    expect(yes.wchan ?? '').toMatch(/pipe/);
+  });
+
+  it('survives processes that exit mid-read and lists nothing for them', async () => {
+    const churn = await startProcess('while :; do /bin/true; done');
+    for (let i = 0; i < 5; i++) {
+      const s = await snap({ deep: true });
+      expect(s.processes.length).toBeGreaterThan(5);
+      expect(s.errors.filter((e) => e.code === 'ENOENT' || e.code === 'ESRCH')).toEqual([]);
+    }
+    await churn.stop();
+  });
+
+  it('validates against its own schema and round-trips through a file', async () => {
+    const s = await snap({ sampleMs: 200, deep: true });
+    expect(SnapshotSchema.safeParse(s).success).toBe(true);
+    expect(s.host).toMatchObject({ cgroupMode: 'hybrid', root: true });
+    expect(s.host.cgroupV1Mounts.memory).toBe('/sys/fs/cgroup/memory');
+    const file = join(scratch, 'snap.json');
+    execFileSync('node', [CLI, 'snapshot', '--deep', '-o', file]);
+    const loaded = await loadSnapshotFile(file);
+    expect(loaded.deep).toBe(true);
+    expect(loaded.processes.length).toBeGreaterThan(10);
+  });
+});
+
+function proc2(pid: number): boolean {
+  return spawnSync('cat', [`/proc/${pid}/comm`], { encoding: 'utf8' }).stdout.startsWith('a) b');
+}
+
+describe('procdoc snapshot command', () => {
+  const run = (args: string[], opts: { user?: string } = {}) => {
+    const argv = opts.user ? ['runuser', '-u', opts.user, '--', 'node', CLI, ...args] : ['node', CLI, ...args];
+    return spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 30_000 });
+  };
+
+  it('as nobody, lists what it could not read instead of failing', () => {
+    const r = run(['snapshot', '--json', '--deep'], { user: 'nobody' });
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout) as Snapshot;
+    expect(s.host.root).toBe(false);
+    expect(s.errors.some((e) => e.code === 'EACCES' && e.message.includes('root'))).toBe(true);
+    expect(s.processes.some((p) => p.pid === 1)).toBe(true);
+  });
+
+  it('exits 1 with a message for a PID that does not exist', () => {
+    const r = run(['snapshot', '--pid', '4194303']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/No process 4194303/);
+  });
+
+  it('exits 2 for a PID that is not a number', () => {
+    const r = run(['snapshot', '--pid', 'nginx']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/not a process ID/);
+  });
+
+  it('exits 1 with a hint when --proc-root is not a /proc', () => {
+    const r = run(['--proc-root', join(scratch, 'nope'), 'snapshot']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Cannot list/);
+  });
+
+  it('prints a summary with the host and top consumers', () => {
+    const r = run(['snapshot', '--sample', '100']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/cgroups hybrid/);
+    expect(r.stdout).toMatch(/Top CPU/);
+  });
+});
