@@ -1,19 +1,18 @@
 import type { Process } from './schema.js';
 
 const TOP_CONSUMERS = 10;
-/** An fd table this large means hundreds of descriptors: worth checking against RLIMIT_NOFILE. */
-const FD_TABLE_HINT = 256;
 
 /**
  * Which processes get the deep tier without --deep: those named, members of process
  * groups and sessions that look stuck (a pipeline), processes in D or T state and their
- * groups, parents of zombies, top consumers of CPU and memory, and processes with many
- * descriptors. Pure.
+ * groups, parents of zombies, top consumers of CPU and memory, and processes with descriptors
+ * near their limit. Pure.
  */
 export function selectDeepPids(
   processes: readonly Process[],
   named: readonly number[],
-  fdTableSizes: ReadonlyMap<number, number> = new Map(),
+  /** Processes whose open descriptors come near their RLIMIT_NOFILE. */
+  fdHeavy: ReadonlySet<number> = new Set(),
 ): Set<number> {
   const out = new Set<number>();
   const byGroup = new Map<number, Process[]>();
@@ -44,7 +43,7 @@ export function selectDeepPids(
     if (p.kernelThread) continue;
     if (p.state === 'D' || p.state === 'T' || p.state === 't') out.add(p.pid);
     if (p.state === 'Z' && p.ppid > 0) out.add(p.ppid);
-    if ((fdTableSizes.get(p.pid) ?? 0) >= FD_TABLE_HINT) out.add(p.pid);
+    if (fdHeavy.has(p.pid)) out.add(p.pid);
   }
   const user = processes.filter((p) => !p.kernelThread);
   for (const p of [...user].sort((a, b) => b.rss - a.rss).slice(0, TOP_CONSUMERS)) out.add(p.pid);

@@ -106,7 +106,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   }
 
   // Deep tier: everything with --deep, otherwise what analysis needs.
-  const deepSet = options.deep ? null : selectDeepPids(processes, options.deepPids, fdTableSizes);
+  const deepSet = options.deep ? null : selectDeepPids(processes, options.deepPids, fdHeavy(reader, procRoot, fdTableSizes));
   for (const p of processes) {
     if (deepSet !== null && !deepSet.has(p.pid)) continue;
     p.deep = readDeep(reader, join(procRoot, String(p.pid)), p.pid, p.kernelThread);
@@ -147,6 +147,24 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
     series,
     errors: reader.errors(),
   };
+}
+
+/**
+ * Processes whose descriptors come near RLIMIT_NOFILE. The fd table size in status is
+ * inherited across fork, so it only says where to look: count the fds there, and read
+ * the limit only when the count is large.
+ */
+function fdHeavy(reader: FsReader, procRoot: string, fdTableSizes: ReadonlyMap<number, number>): Set<number> {
+  const out = new Set<number>();
+  for (const [pid, size] of fdTableSizes) {
+    if (size < 128) continue;
+    const fds = reader.dir(`${procRoot}/${pid}/fd`, pid, true);
+    if (fds === null || fds.length < 64) continue;
+    const limits = reader.text(`${procRoot}/${pid}/limits`, pid, true);
+    const soft = limits === null ? null : (/^Max open files\s+(\d+)/m.exec(limits)?.[1] ?? null);
+    if (soft === null || fds.length >= Number(soft) * 0.5) out.add(pid);
+  }
+  return out;
 }
 
 function readUsers(reader: FsReader, procRoot: string): Map<number, string> {
