@@ -9,6 +9,7 @@ import {
   parseStack,
   parseStat,
   parseStatus,
+  statusField,
   ttyName,
 } from './parse.js';
 
@@ -116,5 +117,18 @@ describe('parseStack and ttyName', () => {
     expect(ttyName(34817 + 256 * 0)).toBe('pts/1');
     expect(ttyName(1025)).toBe('tty1');
     expect(ttyName(0)).toBeNull();
+  });
+});
+
+describe('statusField', () => {
+  const text = 'Name:\tsleep\nUid:\t0\t0\t0\t0\nNSpid:\t4711\t1\nSigIgn:\t0000000000004000\n';
+  it('finds the first and later fields, trimmed', () => {
+    expect(statusField(text, 'Name')).toBe('sleep');
+    expect(statusField(text, 'NSpid')).toBe('4711\t1');
+    expect(statusField(text, 'SigIgn')).toBe('0000000000004000');
+  });
+  it('does not match a key that is the tail of another', () => {
+    expect(statusField('NSpid:\t5\n', 'Spid')).toBeUndefined();
+    expect(statusField(text, 'Missing')).toBeUndefined();
   });
 });

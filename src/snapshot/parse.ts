@@ -20,6 +20,7 @@ export function signalName(n: number): string {
 /** Decodes a hex signal mask (SigBlk, SigIgn…) into signal names, lowest first. */
 export function decodeSignalMask(hex: string): string[] {
   const out: string[] = [];
+  if (/^0*$/.test(hex.trim())) return out;
   let value: bigint;
   try {
     value = BigInt(`0x${hex.trim() || '0'}`);
@@ -98,6 +99,56 @@ export function parseStat(text: string): StatFields | null {
 }
 
 export const PF_KTHREAD = 0x00200000;
+
+/** One field of /proc/PID/status ("Uid", "NSpid"…), without building a map of all ~55. */
+export function statusField(text: string, key: string): string | undefined {
+  const newline = text.startsWith(`${key}:`) ? -1 : text.indexOf(`\n${key}:`);
+  if (newline < 0 && !text.startsWith(`${key}:`)) return undefined;
+  const start = newline + 1 + key.length + 1;
+  let end = text.indexOf('\n', start);
+  if (end < 0) end = text.length;
+  return text.slice(start, end).trim();
+}
+
+/** The status fields procdoc reads, in the order the kernel writes them. */
+export const STATUS_KEYS = [
+  'Uid',
+  'Gid',
+  'FDSize',
+  'NSpid',
+  'Kthread',
+  'SigPnd',
+  'ShdPnd',
+  'SigBlk',
+  'SigIgn',
+  'SigCgt',
+  'Cpus_allowed_list',
+  'Mems_allowed_list',
+  'voluntary_ctxt_switches',
+  'nonvoluntary_ctxt_switches',
+] as const;
+export type StatusKey = (typeof STATUS_KEYS)[number];
+
+/**
+ * Reads the wanted status fields in one forward scan: each search starts where the last
+ * one matched, falling back to the whole text if a kernel orders them differently.
+ */
+export function statusFields(text: string): Partial<Record<StatusKey, string>> {
+  const out: Partial<Record<StatusKey, string>> = {};
+  let cursor = 0;
+  for (const key of STATUS_KEYS) {
+    const needle = `\n${key}:`;
+    let at = text.indexOf(needle, cursor);
+    if (at < 0) at = text.indexOf(needle);
+    if (at < 0) continue;
+    const start = at + needle.length;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    out[key] = text.slice(start, end).trim();
+    cursor = end;
+  }
+  return out;
+}
 
 /** /proc/PID/status as key -> raw value (tabs trimmed). */
 export function parseStatus(text: string): Map<string, string> {

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, readlinkSync, lstatSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync } from 'node:fs';
 import type { ReadError } from './schema.js';
 
 /** How many individual read errors a snapshot keeps; the rest are counted per kind. */
@@ -11,6 +11,11 @@ const MAX_LISTED_ERRORS = 40;
  * exits mid-read simply disappears, and an EACCES is listed in the snapshot's errors.
  */
 export class FsReader {
+  /**
+   * One buffer reused for every read: readFileSync allocates 64 KiB for each file whose
+   * size the kernel reports as 0 (all of /proc), and the garbage that makes dominates.
+   */
+  private scratch = Buffer.allocUnsafe(64 * 1024);
   private readonly listed: ReadError[] = [];
   private readonly counted = new Map<string, { code: string; example: string; count: number }>();
   private readonly seen = new Set<string>();
@@ -18,7 +23,8 @@ export class FsReader {
   /** File contents, or null. ENOENT/ESRCH are silent when `optional` (a file this kernel lacks, a process that exited). */
   text(path: string, pid?: number, optional = false): string | null {
     try {
-      return readFileSync(path, 'latin1');
+      const n = this.readInto(path);
+      return this.scratch.toString('latin1', 0, n);
     } catch (error) {
       this.fail(error, path, pid, optional);
       return null;
@@ -28,10 +34,34 @@ export class FsReader {
   /** UTF-8 text (cmdline, comm names); latin1 elsewhere is faster and exact for kernel text. */
   buffer(path: string, pid?: number, optional = false): Buffer | null {
     try {
-      return readFileSync(path);
+      const n = this.readInto(path);
+      return Buffer.from(this.scratch.subarray(0, n));
     } catch (error) {
       this.fail(error, path, pid, optional);
       return null;
+    }
+  }
+
+  /** Reads a whole file into the scratch buffer (growing it if needed); returns its length. */
+  private readInto(path: string): number {
+    const fd = openSync(path, 'r');
+    try {
+      let total = 0;
+      for (;;) {
+        if (total === this.scratch.length) {
+          const bigger = Buffer.allocUnsafe(this.scratch.length * 2);
+          this.scratch.copy(bigger);
+          this.scratch = bigger;
+        }
+        const want = this.scratch.length - total;
+        const n = readSync(fd, this.scratch, total, want, null);
+        total += n;
+        // procfs, sysfs and regular files return short only at the end: a read that did
+        // not fill the buffer was the last, which saves a second read() per file.
+        if (n < want) return total;
+      }
+    } finally {
+      closeSync(fd);
     }
   }
 

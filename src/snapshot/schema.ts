@@ -8,7 +8,9 @@ import { z } from 'zod';
  * Units: memory in bytes, CPU times in clock ticks (host.clockTicks per second) unless a
  * name says otherwise (`…Us` microseconds, `…Ms` milliseconds), times of day as ISO strings.
  */
-export const SNAPSHOT_SCHEMA_VERSION = 1;
+import { SNAPSHOT_SCHEMA_VERSION } from './version.js';
+
+export { SNAPSHOT_SCHEMA_VERSION };
 
 const count = z.number().int().nonnegative();
 /** A limit; null means "max" / unlimited. */

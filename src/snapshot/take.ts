@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ProcdocError } from '../errors.js';
 import type { Cgroup, Process, SeriesPoint, Snapshot } from './schema.js';
-import { SNAPSHOT_SCHEMA_VERSION } from './schema.js';
+import { SNAPSHOT_SCHEMA_VERSION } from './version.js';
 import { FsReader } from './read.js';
 import { detectCgroupLayout, readV1Cgroup, readV2Cgroup, V1_READ, type CgroupLayout } from './cgroups.js';
 import { readHost, readHostPressure } from './host.js';
@@ -15,7 +15,7 @@ import {
   parsePasswd,
   parseProcCgroup,
   parseStat,
-  parseStatus,
+  statusFields,
   PF_KTHREAD,
   POLICIES,
   ttyName,
@@ -68,9 +68,9 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   const users = readUsers(reader, procRoot);
 
   const processes: Process[] = [];
-  const fdTableSizes = new Map<number, number>();
+  const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map() };
   for (const pid of pids) {
-    const p = readProcess(reader, procRoot, pid, users, fdTableSizes);
+    const p = readProcess(reader, procRoot, pid, users, memo);
     if (p !== null) processes.push(p);
   }
   processes.sort((a, b) => a.pid - b.pid);
@@ -106,7 +106,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   }
 
   // Deep tier: everything with --deep, otherwise what analysis needs.
-  const deepSet = options.deep ? null : selectDeepPids(processes, options.deepPids, fdHeavy(reader, procRoot, fdTableSizes));
+  const deepSet = options.deep ? null : selectDeepPids(processes, options.deepPids, fdHeavy(reader, procRoot, memo.fdTableSizes));
   for (const p of processes) {
     if (deepSet !== null && !deepSet.has(p.pid)) continue;
     p.deep = readDeep(reader, join(procRoot, String(p.pid)), p.pid, p.kernelThread);
@@ -115,12 +115,19 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   // Ownership: units and containers from cgroup paths, supervisors from ancestry.
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   const initIsSystemd = host.initSystem === 'systemd';
+  // Processes share cgroup objects (memo above), so derive unit and container once each.
+  const fromCgroup = new Map<Process['cgroup'], Pick<Process['owner'], 'unit' | 'container'>>();
   for (const p of processes) {
-    const paths = [p.cgroup.v2, p.cgroup.v1['name=systemd'], ...Object.values(p.cgroup.v1)].filter((x): x is string => !!x);
-    const unitPath = initIsSystemd ? (p.cgroup.v1['name=systemd'] ?? p.cgroup.v2) : null;
+    let derived = fromCgroup.get(p.cgroup);
+    if (derived === undefined) {
+      const paths = [...new Set([p.cgroup.v2, ...Object.values(p.cgroup.v1)])].filter((x): x is string => !!x && x !== '/');
+      const unitPath = initIsSystemd ? (p.cgroup.v1['name=systemd'] ?? p.cgroup.v2) : null;
+      derived = { unit: unitFromCgroup(unitPath), container: containerFromCgroup(paths) };
+      fromCgroup.set(p.cgroup, derived);
+    }
     p.owner = {
-      unit: p.kernelThread ? null : unitFromCgroup(unitPath),
-      container: containerFromCgroup(paths),
+      unit: p.kernelThread ? null : derived.unit,
+      container: derived.container,
       supervisor: p.kernelThread ? null : findSupervisor(p, byPid, initIsSystemd),
     };
   }
@@ -186,13 +193,19 @@ function selfOf(reader: FsReader, procRoot: string, byPid: Map<number, Process>)
   return { pid, ancestors };
 }
 
+/** What one pass learns besides the processes: shared parses, and fd table sizes. */
+export interface ReadMemo {
+  cgroups: Map<string, Process['cgroup']>;
+  fdTableSizes: Map<number, number>;
+}
+
 /** The cheap tier: stat, status, cmdline, cgroup, wchan and oom files of one process. */
 export function readProcess(
   reader: FsReader,
   procRoot: string,
   pid: number,
   users: Map<number, string>,
-  fdTableSizes?: Map<number, number>,
+  memo?: ReadMemo,
 ): Process | null {
   const dir = `${procRoot}/${pid}`;
   const statText = reader.text(`${dir}/stat`, pid);
@@ -201,25 +214,31 @@ export function readProcess(
   if (stat === null) return null;
   const statusText = reader.text(`${dir}/status`, pid);
   if (statusText === null) return null;
-  const status = parseStatus(statusText);
-  const kernelThread = (stat.flags & PF_KTHREAD) !== 0 || status.get('Kthread') === '1';
+  const st = statusFields(statusText);
+  const kernelThread = (stat.flags & PF_KTHREAD) !== 0 || st.Kthread === '1';
   const cmdline = kernelThread ? null : reader.buffer(`${dir}/cmdline`, pid);
   const { argv, binary } = cmdline === null ? { argv: [], binary: false } : parseCmdline(cmdline);
   const cgroupText = reader.text(`${dir}/cgroup`, pid);
+  let cgroup = cgroupText === null ? undefined : memo?.cgroups.get(cgroupText);
+  if (cgroup === undefined && cgroupText !== null) {
+    // Most processes share a few cgroup files: parse each distinct text once.
+    cgroup = parseProcCgroup(cgroupText);
+    memo?.cgroups.set(cgroupText, cgroup);
+  }
   const wchan = reader.text(`${dir}/wchan`, pid, true);
   const oomScore = kernelThread ? null : reader.text(`${dir}/oom_score`, pid, true);
   const oomAdj = kernelThread ? null : reader.text(`${dir}/oom_score_adj`, pid, true);
   const exe = kernelThread || stat.state === 'Z' ? null : reader.link(`${dir}/exe`, pid, true);
-  const uid = numbersOf(status.get('Uid'))[0] ?? -1;
-  const gid = numbersOf(status.get('Gid'))[0] ?? -1;
-  const nspid = numbersOf(status.get('NSpid'));
-  // The comm in stat is cut at 15 bytes and may be latin1-decoded; status has the same.
-  const comm = Buffer.from(stat.comm, 'latin1').toString('utf8');
-  const mask = (key: string) => decodeSignalMask(status.get(key) ?? '0');
+  const uid = numbersOf(st.Uid)[0] ?? -1;
+  const gid = numbersOf(st.Gid)[0] ?? -1;
+  const nspid = numbersOf(st.NSpid);
+  // stat was read as latin1; comm is UTF-8 bytes, cut at 15 by the kernel.
+  const comm = /[\x80-\xff]/.test(stat.comm) ? Buffer.from(stat.comm, 'latin1').toString('utf8') : stat.comm;
+  const mask = (value: string | undefined) => decodeSignalMask(value ?? '0');
   // FDSize (the fd table size) hints at many descriptors without listing them.
-  fdTableSizes?.set(pid, Number(status.get('FDSize') ?? 0));
-  const vol = status.get('voluntary_ctxt_switches');
-  const nonvol = status.get('nonvoluntary_ctxt_switches');
+  memo?.fdTableSizes.set(pid, Number(st.FDSize ?? 0));
+  const vol = st.voluntary_ctxt_switches;
+  const nonvol = st.nonvoluntary_ctxt_switches;
   return {
     pid,
     ppid: stat.ppid,
@@ -253,17 +272,17 @@ export function readProcess(
     oomScore: oomScore === null ? null : Number(oomScore.trim()),
     oomScoreAdj: oomAdj === null ? null : Number(oomAdj.trim()),
     signals: {
-      pending: mask('SigPnd'),
-      shdPending: mask('ShdPnd'),
-      blocked: mask('SigBlk'),
-      ignored: mask('SigIgn'),
-      caught: mask('SigCgt'),
+      pending: mask(st.SigPnd),
+      shdPending: mask(st.ShdPnd),
+      blocked: mask(st.SigBlk),
+      ignored: mask(st.SigIgn),
+      caught: mask(st.SigCgt),
     },
     nspid: nspid.length > 0 ? nspid : [pid],
     namespaceInit: nspid.length > 1 && nspid[nspid.length - 1] === 1,
-    cgroup: cgroupText === null ? { v2: null, v1: {} } : parseProcCgroup(cgroupText),
-    cpusAllowed: status.get('Cpus_allowed_list') ?? null,
-    memsAllowed: status.get('Mems_allowed_list') ?? null,
+    cgroup: cgroup ?? { v2: null, v1: {} },
+    cpusAllowed: st.Cpus_allowed_list ?? null,
+    memsAllowed: st.Mems_allowed_list ?? null,
     ctxSwitches: vol === undefined || nonvol === undefined ? null : { voluntary: Number(vol), nonvoluntary: Number(nonvol) },
     owner: { unit: null, container: null, supervisor: null },
     cpu: null,
