@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { memoryIo } from '../src/cli/testing.js';
+
+const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as { version: string };
+
+describe('procdoc command line', () => {
+  it('prints the package version with --version', async () => {
+    const io = memoryIo();
+    expect(await main(['--version'], io)).toBe(0);
+    expect(io.out.trim()).toBe(pkg.version);
+  });
+
+  it('lists every command of DESIGN.md in --help', async () => {
+    const io = memoryIo();
+    expect(await main(['--help'], io)).toBe(0);
+    for (const name of ['diagnose', 'snapshot', 'pipeline', 'check', 'exec', 'ask']) expect(io.out).toContain(name);
+  });
+
+  it.each(['diagnose', 'snapshot', 'pipeline', 'check', 'exec', 'ask'])('gives examples in `%s --help`', async (name) => {
+    const io = memoryIo();
+    expect(await main([name, '--help'], io)).toBe(0);
+    expect(io.out).toMatch(/Examples?:/);
+    expect(io.out).toContain(`procdoc ${name}`);
+  });
+
+  it('exits 2 with a usage hint for an unknown command or option', async () => {
+    const io = memoryIo();
+    expect(await main(['frobnicate'], io)).toBe(2);
+    expect(io.err).toMatch(/unknown command/);
+    const io2 = memoryIo();
+    expect(await main(['snapshot', '--bogus'], io2)).toBe(2);
+    expect(io2.err).toMatch(/unknown option/);
+  });
+
+  it('exits 3, the monitoring "unknown", for bad usage of diagnose', async () => {
+    const io = memoryIo();
+    expect(await main(['diagnose', '--bogus'], io)).toBe(3);
+  });
+
+  it('reads a fixture tree with --proc-root and --sys-root', async () => {
+    const host = join(import.meta.dirname, '../fixtures/hosts/v2-host');
+    const io = memoryIo();
+    expect(await main(['--proc-root', join(host, 'proc'), '--sys-root', join(host, 'sys'), 'snapshot', '--json'], io)).toBe(0);
+    expect(JSON.parse(io.out)).toMatchObject({ schemaVersion: 1, host: { hostname: 'web-01', cgroupMode: 'v2' } });
+  });
+});
