@@ -3,11 +3,51 @@ import { ProcdocError, isProcdocError } from '../errors.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import { EXIT, exitCodeForError } from './exit.js';
 import { processIo, type CliIo } from './io.js';
-import { snapshotCommand } from './commands/snapshot.js';
 import { VERSION } from './version.js';
 
-/** Builds the program; each subcommand comes from its own factory. */
-export function buildProgram(ctx: CommandContext): Command {
+type Factory = (ctx: CommandContext) => Command;
+
+/**
+ * Each subcommand's factory, loaded on demand: `procdoc check` must not pay for loading
+ * the LLM client or the analyzers. The order is the order of `procdoc --help`.
+ */
+const COMMANDS: Record<string, () => Promise<Factory>> = {
+  diagnose: async () => (await import('./commands/diagnose.js')).diagnoseCommand,
+  snapshot: async () => (await import('./commands/snapshot.js')).snapshotCommand,
+  pipeline: async () => (await import('./commands/pipeline.js')).pipelineCommand,
+  check: async () => (await import('./commands/check.js')).checkCommand,
+  exec: async () => (await import('./commands/exec.js')).execCommand,
+  ask: async () => (await import('./commands/ask.js')).askCommand,
+};
+
+/** Global options that take a value, so the command name is not mistaken for one. */
+const GLOBAL_WITH_VALUE = new Set(['--proc-root', '--sys-root', '--model', '--base-url']);
+
+/** The subcommand named in argv, if it is one of ours. */
+export function commandNameOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return undefined;
+    if (GLOBAL_WITH_VALUE.has(arg)) {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-')) continue;
+    return arg;
+  }
+  return undefined;
+}
+
+/** Loads the factories of the named command, or of all of them (for help and unknown names). */
+export async function loadCommands(name: string | undefined, argv: readonly string[]): Promise<Factory[]> {
+  if (name === undefined && (argv.includes('--version') || argv.includes('-V'))) return [];
+  const loader = name === undefined ? undefined : COMMANDS[name];
+  if (loader) return [await loader()];
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+}
+
+/** Builds the program with the given subcommand factories. */
+export function buildProgram(ctx: CommandContext, factories: readonly Factory[]): Command {
   const program = new Command('procdoc')
     .description('AI-assisted Linux process diagnostics: why is it stuck, what is wrong, is this command safe?')
     .version(VERSION, '-V, --version')
@@ -20,7 +60,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
 
-  program.addCommand(snapshotCommand(ctx));
+  for (const factory of factories) program.addCommand(factory(ctx));
   for (const sub of program.commands) {
     sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   }
@@ -43,16 +83,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       exitCode = code;
     },
   };
-  program = buildProgram(ctx);
-  const commandName = argv.find((a) => program!.commands.some((c) => c.name() === a));
+  const named = commandNameOf(argv);
+  const commandName = named !== undefined && named in COMMANDS ? named : undefined;
   try {
+    program = buildProgram(ctx, await loadCommands(commandName, argv));
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       // Commander has already printed its message.
-      return commandName === 'diagnose' ? EXIT.diagnoseUnknown : commandName === 'check' ? EXIT.usage : EXIT.usage;
+      return commandName === 'diagnose' ? EXIT.diagnoseUnknown : EXIT.usage;
     }
     reportError(io, error);
     return exitCodeForError(error, commandName);
