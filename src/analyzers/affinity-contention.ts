@@ -22,7 +22,7 @@ export const affinityContention: Analyzer = ({ snapshot, thresholds }) => {
   for (const [key, procs] of bySet) {
     const cpus = key.split(',').map(Number);
     const demand = procs.reduce((sum, p) => sum + (p.cpu?.percent ?? 0), 0);
-    if (procs.length <= cpus.length || demand < cpus.length * 100 * 0.8) continue;
+    if (procs.length <= cpus.length || demand < cpus.length * 100 * thresholds.affinityMinDemandRatio) continue;
     const free = online.filter((c) => !cpus.includes(c));
     const list = procs[0]?.cpusAllowed ?? key;
     findings.push({

@@ -50,7 +50,7 @@ export const cpuThrottled: Analyzer = ({ snapshot, index, thresholds }) => {
       severity,
       title: `cgroup ${cgroup.path} throttled by its ${quotaText}`,
       summary:
-        `The processes in ${cgroup.path}${unit !== undefined ? ` (${unit})` : ''} are limited to ${quotaText} (${cpu.quotaUs} µs per ${cpu.periodUs} µs period) and hit that limit in ` +
+        `The processes in ${cgroup.path}${unit !== undefined ? ` (${unit})` : ''} are limited to a ${quotaText} (${cpu.quotaUs} µs per ${cpu.periodUs} µs period) and hit that limit in ` +
         (sampledRatio !== null ? `${percent(sampledRatio * 100)} of the periods during the sample` : `${percent((totalRatio ?? 0) * 100)} of all periods so far (history; no sample was taken)`) +
         `.${usage} They are slow because of the quota, not because the host is busy` +
         (busy[0] ? `; the busiest is ${label(busy[0])}.` : '.'),

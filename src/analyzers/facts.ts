@@ -111,13 +111,19 @@ export function cpuSeconds(snapshot: Snapshot, p: Process): number {
 export type Persistence = 'persistent' | 'transient' | 'single-sample';
 
 /**
- * Whether the process was in one of `states` in every sample of the series: one sample
+ * Whether the process stayed in one of `states` across the samples (the series, or the two
+ * samples behind `cpu`): one sample
  * cannot tell a passing state from a stuck one, so callers lower severity for 'single-sample'.
  */
 export function statePersistence(snapshot: Snapshot, p: Process, states: string): Persistence {
   const points = snapshot.series.map((point) => point.processes.find((q) => q.pid === p.pid && q.startTime === p.startTime));
   const seen = points.filter((q) => q !== undefined);
-  if (seen.length < 2) return 'single-sample';
+  if (seen.length < 2) {
+    // Two samples without a series: the snapshotter marks a process that neither ran, did
+    // I/O nor changed state between them as not progressed.
+    if (p.cpu === null) return 'single-sample';
+    return p.cpu.progressed || !states.includes(p.state) ? 'transient' : 'persistent';
+  }
   return seen.every((q) => states.includes(q.state)) && states.includes(p.state) ? 'persistent' : 'transient';
 }
 

@@ -15,9 +15,13 @@ export const memoryGrowth: Analyzer = ({ snapshot, index, thresholds }) => {
   if (first === undefined || last === undefined) return [];
   const windowMs = last.offsetMs - first.offsetMs;
   const findings: DraftFinding[] = [];
+  const byPid = series.map((pt) => new Map(pt.processes.map((q) => [q.pid, q])));
   for (const start of first.processes) {
     if (start.pid === snapshot.self.pid) continue;
-    const points = series.map((pt) => pt.processes.find((q) => q.pid === start.pid && q.startTime === start.startTime));
+    const points = byPid.map((m) => {
+      const q = m.get(start.pid);
+      return q?.startTime === start.startTime ? q : undefined;
+    });
     if (points.some((q) => q === undefined)) continue;
     const metric = points.every((q) => q?.anonymous != null) ? 'anonymous' : points.every((q) => q?.privateDirty != null) ? 'privateDirty' : 'rss';
     const values = points.map((q) => (q === undefined ? 0 : (q[metric] ?? 0)));

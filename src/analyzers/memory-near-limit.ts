@@ -20,6 +20,7 @@ export const memoryNearLimit: Analyzer = ({ snapshot, index, thresholds }) => {
     const underOom = mem.oomControl?.underOom === true;
     if (ratio < thresholds.memoryNearRatio && !overHigh && !underOom) continue;
     const severity = ratio >= thresholds.memoryCriticalRatio || underOom ? 'critical' : 'warning';
+    const nearMax = max !== null && (ratio >= thresholds.memoryNearRatio || !overHigh);
     const members = membersOf(index, cgroup, 'memory');
     const unit = unitOfCgroup(snapshot, cgroup, members);
     const biggest = [...members].sort((a, b) => b.rss - a.rss)[0];
@@ -45,13 +46,12 @@ export const memoryNearLimit: Analyzer = ({ snapshot, index, thresholds }) => {
     findings.push({
       code: 'memory-near-limit',
       severity,
-      title:
-        max !== null
-          ? `cgroup ${cgroup.path} at ${percent(ratio * 100)} of its ${formatBytes(max)} memory limit`
-          : `cgroup ${cgroup.path} is past memory.high (${formatBytes(high ?? 0)})`,
+      title: nearMax
+        ? `cgroup ${cgroup.path} at ${percent(ratio * 100)} of its ${formatBytes(max ?? 0)} memory limit`
+        : `cgroup ${cgroup.path} is past memory.high (${formatBytes(high ?? 0)})`,
       summary:
-        (max !== null
-          ? `The processes in ${cgroup.path}${unit !== undefined ? ` (${unit})` : ''} use ${formatBytes(used)} of ${what} against a limit of ${formatBytes(max)} set on that cgroup (the host's RAM does not matter here). `
+        (nearMax
+          ? `The processes in ${cgroup.path}${unit !== undefined ? ` (${unit})` : ''} use ${formatBytes(used)} of ${what} against a limit of ${formatBytes(max ?? 0)} set on that cgroup (the host's RAM does not matter here). `
           : `${cgroup.path} uses ${formatBytes(mem.current)}, above its memory.high of ${formatBytes(high ?? 0)}, so the kernel throttles and reclaims it hard. `) +
         (underOom ? 'The cgroup is under OOM right now: its processes are stalled waiting for memory. ' : 'When the limit is reached the kernel reclaims, then OOM-kills a process in the cgroup. ') +
         (biggest ? `The largest is ${label(biggest)} with ${formatBytes(biggest.rss)} resident.` : ''),

@@ -22,12 +22,19 @@ export type PipelineAnalysis = (snapshot: Snapshot, index: SnapshotIndex) => Pip
 
 /** Wraps the pipeline analyzer's hung verdicts into pipeline-stalled findings. */
 export function pipelineStalledFrom(analyze: PipelineAnalysis): Analyzer {
-  return ({ snapshot, index }) => analyze(snapshot, index).flatMap((report) => toFinding(report, snapshot));
+  return ({ snapshot, index }) => analyze(snapshot, index).flatMap((report) => toFinding(report, snapshot, index));
 }
 
-export function toFinding(report: PipelineReport, snapshot: Snapshot): DraftFinding[] {
+export function toFinding(report: PipelineReport, snapshot: Snapshot, index: SnapshotIndex): DraftFinding[] {
   const base = SEVERITY[report.verdict.code];
   if (base === null) return [];
+  if (report.verdict.code === 'stage-waiting-child' || report.verdict.code === 'stage-blocked-other') {
+    // A stage waiting on its own child or on a socket is hung only if nothing in the
+    // pipeline's process groups moved: `npm exec eslint | tail` waits while eslint works.
+    const pgids = new Set(report.stages.map((s) => s.pgid));
+    const moved = [...pgids].some((g) => index.group(g).some((p) => p.cpu?.progressed === true));
+    if (moved) return [];
+  }
   const stages = report.stages.filter((s) => s.role === 'stage');
   const known = report.stages.some((s) => s.progressKnown);
   // Without a second sample nothing says the pipeline is not just slow.

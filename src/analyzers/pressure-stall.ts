@@ -72,7 +72,8 @@ const MEANING: Record<Resource, string> = {
 };
 
 function build(stall: Stall, where: string, file: string, pids: number[], cgroups: string[], unit: string | null, snapshot: Snapshot): DraftFinding {
-  const critical = stall.avg60 >= stall.threshold * 2 && stall.avg300 >= stall.threshold;
+  // CPU contention slows work down but breaks nothing by itself: never critical.
+  const critical = stall.resource !== 'cpu' && stall.avg60 >= Math.min(95, stall.threshold * 2) && stall.avg300 >= stall.threshold;
   const remediation =
     stall.resource === 'memory'
       ? [{ command: 'ps -eo pid,rss,comm --sort=-rss', why: 'Lists the largest memory users (read-only); cap or move the biggest with systemd-run --scope -p MemoryMax=.' }]

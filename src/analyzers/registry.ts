@@ -9,6 +9,7 @@ import { oomKillsRecorded } from './oom-kills-recorded.js';
 import { orphanedDescendants } from './orphaned-descendants.js';
 import { pid1WithoutHandler } from './pid1-without-handler.js';
 import { pidsNearLimit } from './pids-near-limit.js';
+import { analyzePipelines } from './pipeline/index.js';
 import { pipelineStalledFrom } from './pipeline-stalled.js';
 import { pressureStall } from './pressure-stall.js';
 import { realtimeHog } from './realtime-hog.js';
@@ -25,7 +26,7 @@ import { zombieUnreaped } from './zombie-unreaped.js';
 export const ANALYZERS: Readonly<Record<FindingCode, Analyzer>> = {
   'zombie-unreaped': zombieUnreaped,
   'orphaned-descendants': orphanedDescendants,
-  'pipeline-stalled': pipelineStalledFrom(() => []),
+  'pipeline-stalled': pipelineStalledFrom((snapshot, index) => analyzePipelines(snapshot, index)),
   'uninterruptible-io': uninterruptibleIo,
   'stopped-process': stoppedProcess,
   'runaway-cpu': runawayCpu,

@@ -36,7 +36,7 @@ export function renderDiagnoseText(snapshot: Snapshot, findings: readonly Findin
   lines.push(`${paint.bold(snapshot.host.hostname)}${scope}: ${summary} (${userProcs} processes checked)`);
   for (const [severity, n] of counts) {
     if (n === 0) continue;
-    const color = severity === 'critical' ? paint.red : severity === 'warning' ? paint.yellow : paint.cyan;
+    const color = (text: string): string => (severity === 'critical' ? paint.red(text) : severity === 'warning' ? paint.yellow(text) : paint.cyan(text));
     lines.push('', color(paint.bold(HEADINGS[severity])));
     for (const f of findings.filter((x) => x.severity === severity)) {
       lines.push(`  ${color('●')} ${paint.bold(f.title)} ${paint.dim(`[${f.code}]`)}`);

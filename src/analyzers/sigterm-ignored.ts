@@ -5,7 +5,7 @@ import type { Analyzer } from './types.js';
 const SHELLS = new Set(['bash', 'sh', 'dash', 'zsh', 'fish', 'ksh', 'mksh', 'tcsh', 'csh']);
 
 /**
- * SIGTERM ignored or blocked: a plain `kill` does nothing, and `systemctl stop` waits out
+ * SIGTERM ignored (or blocked with no signalfd to read it): a plain `kill` does nothing, and `systemctl stop` waits out
  * its timeout before SIGKILL. Interactive shells ignore SIGTERM by design and are left out;
  * namespace inits are pid1-without-handler's. A warning when a unit will hit this on stop.
  */
@@ -14,7 +14,11 @@ export const sigtermIgnored: Analyzer = ({ snapshot, focusPid }) => {
   for (const p of userProcesses(snapshot)) {
     if (p.signals === null || p.pid === 1 || p.namespaceInit || p.state === 'Z') continue;
     const ignored = hasSignal(p.signals.ignored, 'SIGTERM');
-    const blocked = hasSignal(p.signals.blocked, 'SIGTERM');
+    // Blocking is how signalfd users (systemd, many daemons) take SIGTERM, and shells block
+    // signals for a moment around fork: blocked counts only when the fds show no signalfd.
+    const fds = p.deep?.fds ?? null;
+    const blocked =
+      hasSignal(p.signals.blocked, 'SIGTERM') && !SHELLS.has(p.comm) && fds !== null && !fds.some((fd) => fd.target.includes('signalfd'));
     if (!ignored && !blocked) continue;
     if (SHELLS.has(p.comm) && p.ttyNr !== 0 && p.pid !== focusPid) continue;
     const unit = p.owner.unit?.name;

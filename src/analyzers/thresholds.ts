@@ -24,8 +24,8 @@ export const ThresholdsSchema = z.object({
   oomExposedMemoryRatio: z.number().min(0).max(1).default(0.7),
   /** Workers a process must run to count as a supervisor. */
   oomSupervisorMinWorkers: z.number().int().positive().default(2),
-  /** PSI avg60 percentages (some) for cpu, memory and io, and the full-stall ones. */
-  psiCpuSome: z.number().nonnegative().default(40),
+  /** PSI avg60 percentages (some) for cpu, memory and io, and the full-stall ones. CPU "some" is high whenever load exceeds the CPUs for a while, so its line is high. */
+  psiCpuSome: z.number().nonnegative().default(75),
   psiMemorySome: z.number().nonnegative().default(10),
   psiIoSome: z.number().nonnegative().default(25),
   psiFull: z.number().nonnegative().default(5),
@@ -49,6 +49,8 @@ export const ThresholdsSchema = z.object({
   realtimeCriticalPercent: z.number().positive().default(90),
   /** Percent of one CPU at which a pinned process counts as busy for affinity-contention. */
   affinityBusyPercent: z.number().positive().default(30),
+  /** Share of the pinned CPUs' capacity the busy processes must use together to call it contention. */
+  affinityMinDemandRatio: z.number().positive().default(0.8),
 });
 export type Thresholds = z.infer<typeof ThresholdsSchema>;
 
@@ -87,6 +89,6 @@ export function parseThresholdOverrides(pairs: readonly string[]): Partial<Thres
     }
     out[name] = value;
   }
-  resolveThresholds(out as Partial<Thresholds>);
-  return out as Partial<Thresholds>;
+  resolveThresholds(out);
+  return out;
 }

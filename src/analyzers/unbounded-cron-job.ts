@@ -13,6 +13,7 @@ const CRON = new Set(['cron', 'crond', 'anacron', 'fcron', 'busybox-crond']);
 export const unboundedCronJob: Analyzer = ({ snapshot, index, thresholds }) => {
   const findings: DraftFinding[] = [];
   const roots = new Map<number, { root: Process; daemon: Process }>();
+  if (!snapshot.processes.some((p) => CRON.has(p.comm))) return findings;
   for (const p of userProcesses(snapshot)) {
     if (CRON.has(p.comm) || p.state === 'Z') continue;
     const chain = [p, ...index.ancestors(p.pid)];

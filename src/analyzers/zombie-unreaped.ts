@@ -57,7 +57,7 @@ export const zombieUnreaped: Analyzer = ({ snapshot, index, thresholds }) => {
       severity,
       title: `${plural(zombies.length, 'zombie')} of ${parentName} not reaped`,
       summary:
-        `${plural(zombies.length, 'process has', 'processes have')} exited but still hold a process-table entry because the parent has not collected their exit status (${zombieList}). ` +
+        `${zombies.length === 1 ? 'A child has exited but still holds' : `${zombies.length} children have exited but still hold`} a process-table entry because the parent has not collected the exit status (${zombieList}). ` +
         `A zombie is already dead and cannot be killed; only its parent can remove it. ${cause}` +
         (stuck ? '' : ' Seen in a single sample only: it may be reaped a moment later.'),
       pids: zombies.map((z) => z.pid),

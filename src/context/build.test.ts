@@ -83,10 +83,13 @@ describe('buildContext', () => {
     expect(ctx.text).not.toContain('gpu-box-3');
   });
 
-  it('shows the processes the question names in detail', () => {
-    const ctx = buildContext({ question: 'why is 4711 stuck', snapshot: bigSnapshot(3), findings: [] });
-    expect(ctx.intent.pids).toEqual([4711]);
-    expect(ctx.text).toMatch(/P4711 [^\n]*sid=/);
+  it('shows the processes the question names in more detail than the rest', () => {
+    const processes = [fakeProcess({ pid: 300, comm: 'app', argv: ['app'] }), fakeProcess({ pid: 301, comm: 'other', argv: ['other'] })];
+    const ctx = buildContext({ question: 'why is 300 stuck', snapshot: fakeSnapshot({ processes }), findings: [] });
+    expect(ctx.intent.pids).toEqual([300]);
+    expect(ctx.text).toMatch(/P300 comm="app" argv="app" state=S/);
+    expect(ctx.text).toMatch(/P301 comm="other" state=S/);
+    expect(ctx.text.indexOf('P300 ')).toBeLessThan(ctx.text.indexOf('P301 '));
   });
 });
 

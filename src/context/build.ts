@@ -8,7 +8,7 @@ import { matchesName, parseQuestion, type Intent } from './intent.js';
 import { wrapUntrusted } from './untrusted.js';
 
 /** Default budget for the context document; prompts and tool schemas come on top. */
-export const DEFAULT_CONTEXT_BUDGET = 4000;
+export const DEFAULT_CONTEXT_BUDGET = 3500;
 
 export interface ContextInput {
   question: string;
@@ -127,7 +127,8 @@ export function buildContext(input: ContextInput): BuiltContext {
     focus.push(pid);
   };
   intent.pids.forEach(push);
-  for (const p of snapshot.processes) if (intent.names.some((n) => matchesName(p, n))) push(p.pid);
+  // A name can match thousands (sleep): the first ones are enough, the tools find the rest.
+  for (const p of snapshot.processes) if (focus.length < 60 && intent.names.some((n) => matchesName(p, n))) push(p.pid);
   for (const u of intent.units) push(index.unit(u)?.mainPid);
   for (const i of order) {
     const f = findings[i]!;
@@ -153,7 +154,7 @@ export function buildContext(input: ContextInput): BuiltContext {
   const shown = new Set<number>();
   for (const pid of focus) {
     const p = index.process(pid)!;
-    if (tryAdd(processLines, renderProcess(p, detailed.has(pid)))) shown.add(pid);
+    if (tryAdd(processLines, renderProcess(p, detailed.has(pid) ? 'focus' : 'short'))) shown.add(pid);
   }
 
   // Cgroups and units of what is shown, then notable ones.
@@ -208,7 +209,7 @@ export function buildContext(input: ContextInput): BuiltContext {
   let full = false;
   for (const { p } of rest) {
     if (full) break;
-    if (tryAdd(processLines, renderProcess(p, false))) shown.add(p.pid);
+    if (tryAdd(processLines, renderProcess(p, 'short'))) shown.add(p.pid);
     else full = true;
   }
 

@@ -35,7 +35,10 @@ export function untrusted(text: string, max = 160): string {
 
 export function argvText(p: Process, max = 200): string {
   const argv = redactArgv(p.argv);
-  const joined = argv.map((a) => (/\s/.test(a) && argv.length > 1 ? `'${a}'` : a)).join(' ');
+  const joined = argv
+    .map((a) => (/\s/.test(a.trim()) && argv.length > 1 ? `'${a.trim()}'` : a))
+    .join(' ')
+    .trim();
   return quoteUntrusted(joined.length > max ? `${joined.slice(0, max)}…` : joined);
 }
 
@@ -105,64 +108,72 @@ function signalList(list: readonly string[] | undefined): string | null {
   return watched.length > 0 ? watched.join(',') : null;
 }
 
-/** One process as a fact line; `detail` adds the deep tier and everything non-default. */
-export function renderProcess(p: Process, detail: boolean): string {
+/** How much of a process to show: a line among many, a process the question is about, everything. */
+export type ProcessDetail = 'short' | 'focus' | 'full';
+
+/** One process as a fact line. */
+export function renderProcess(p: Process, level: ProcessDetail | boolean): string {
+  const lv: ProcessDetail = level === true ? 'full' : level === false ? 'short' : level;
+  const full = lv === 'full';
+  const more = lv !== 'short';
   const deep = p.deep;
   const pipes = deep?.fds
     ?.filter((fd) => fd.kind === 'pipe' && fd.fd <= 2)
     .map((fd) => `${fd.fd}:${fd.target}${fd.mode === null ? '' : `(${fd.mode})`}`)
     .join(',');
   const nofile = deep?.limits?.nofile;
+  const supervisor = p.owner.supervisor;
   return line(`P${p.pid}`, [
     ['comm', untrusted(p.comm, 40)],
-    ['argv', p.argv.length > 0 && (detail || p.argv.join(' ') !== p.comm) ? argvText(p, detail ? 300 : 120) : null],
-    ['exe', detail && p.exe !== null ? untrusted(p.exe, 120) : null],
+    ['argv', p.argv.length > 0 && (more || p.argv.join(' ') !== p.comm) ? argvText(p, full ? 300 : more ? 160 : 100) : null],
+    ['exe', full && p.exe !== null ? untrusted(p.exe, 120) : null],
     ['state', p.state],
     ['wchan', p.wchan !== null && p.wchan !== '0' && p.wchan !== '' ? p.wchan : null],
     ['ppid', p.ppid],
-    ['pgid', p.pgid !== p.pid || detail ? p.pgid : null],
-    ['sid', detail ? p.sid : null],
+    ['pgid', p.pgid !== p.pid || full ? p.pgid : null],
+    ['sid', full ? p.sid : null],
     ['tty', p.tty],
     ['user', p.user ?? p.uid],
     ['cpu', p.cpu === null ? null : pct(p.cpu.percent)],
     ['cpuQuota', p.cpu?.quotaPercent == null ? null : pct(p.cpu.quotaPercent)],
-    ['progressed', p.cpu === null || p.cpu.progressed ? null : false],
+    ['progressed', p.cpu === null || !more ? null : p.cpu.progressed],
     ['rss', mib(p.rss)],
-    ['vsz', detail ? mib(p.vsz) : null],
-    ['threads', p.threads > 1 || detail ? p.threads : null],
+    ['vsz', full ? mib(p.vsz) : null],
+    ['threads', p.threads > 1 || full ? p.threads : null],
     ['nice', p.nice !== 0 ? p.nice : null],
     ['policy', p.policy !== 'SCHED_OTHER' ? `${p.policy}/${p.rtPriority}` : null],
-    ['oomScore', detail ? p.oomScore : null],
+    ['oomScore', full ? p.oomScore : null],
     ['oomScoreAdj', p.oomScoreAdj !== null && p.oomScoreAdj !== 0 ? p.oomScoreAdj : null],
-    ['startedAt', detail ? p.startedAt : null],
+    ['startedAt', full ? p.startedAt : null],
     ['unit', p.owner.unit === null ? null : untrusted(p.owner.unit.name, 80)],
     ['container', p.owner.container === null ? null : `${p.owner.container.runtime}:${p.owner.container.id.slice(0, 12)}`],
-    ['supervisor', p.owner.supervisor === null ? null : `${p.owner.supervisor.kind}(${p.owner.supervisor.pid})`],
-    ['cgroup', detail || p.owner.unit === null ? cgroupText(p) : null],
+    // init as the nearest "supervisor" says nothing; a real one (cron, supervisord, tini) does.
+    ['supervisor', supervisor === null || (supervisor.kind === 'init' && !full) ? null : `${supervisor.kind}(${supervisor.pid})`],
+    ['cgroup', full || (more && p.owner.unit === null) ? cgroupText(p, full ? 160 : 60) : null],
     ['sigIgnored', signalList(p.signals?.ignored)],
-    ['sigBlocked', signalList(p.signals?.blocked)],
-    ['sigCaught', detail ? signalList(p.signals?.caught) : null],
+    ['sigBlocked', more ? signalList(p.signals?.blocked) : null],
+    ['sigCaught', full ? signalList(p.signals?.caught) : null],
     ['sigPending', p.signals && p.signals.pending.length > 0 ? p.signals.pending.join(',') : null],
     ['namespaceInit', p.namespaceInit ? true : null],
     ['kernelThread', p.kernelThread ? true : null],
-    ['fds', deep?.fdCount ?? null],
-    ['nofile', nofile?.soft ?? null],
+    ['fds', more ? (deep?.fdCount ?? null) : null],
+    ['nofile', more ? (nofile?.soft ?? null) : null],
     ['pipes', pipes === undefined || pipes === '' ? null : pipes],
-    ['stack', deep?.stack && deep.stack.length > 0 ? deep.stack.slice(0, detail ? 8 : 3).join(',') : null],
-    ['anon', deep?.smapsRollup ? mib(deep.smapsRollup.anonymous) : null],
-    ['privateDirty', detail && deep?.smapsRollup ? mib(deep.smapsRollup.privateDirty) : null],
+    ['stack', more && deep?.stack && deep.stack.length > 0 ? deep.stack.slice(0, full ? 8 : 3).join(',') : null],
+    ['anon', more && deep?.smapsRollup ? mib(deep.smapsRollup.anonymous) : null],
+    ['privateDirty', full && deep?.smapsRollup ? mib(deep.smapsRollup.privateDirty) : null],
     ['swap', deep?.smapsRollup && deep.smapsRollup.swap > 0 ? mib(deep.smapsRollup.swap) : null],
-    ['io', detail && deep?.io ? `r${mib(deep.io.rchar)}/w${mib(deep.io.wchar)}` : null],
-    ['pidNs', detail ? (deep?.pidNs ?? null) : null],
-    ['cpusAllowed', detail ? p.cpusAllowed : null],
-    ['ctxSwitches', detail && p.ctxSwitches ? `${p.ctxSwitches.voluntary}/${p.ctxSwitches.nonvoluntary}` : null],
+    ['io', full && deep?.io ? `r${mib(deep.io.rchar)}/w${mib(deep.io.wchar)}` : null],
+    ['pidNs', full ? (deep?.pidNs ?? null) : null],
+    ['cpusAllowed', full ? p.cpusAllowed : null],
+    ['ctxSwitches', full && p.ctxSwitches ? `${p.ctxSwitches.voluntary}/${p.ctxSwitches.nonvoluntary}` : null],
   ]);
 }
 
-function cgroupText(p: Process): string | null {
-  if (p.cgroup.v2 !== null && p.cgroup.v2 !== '/') return untrusted(p.cgroup.v2, 120);
+function cgroupText(p: Process, max: number): string | null {
+  if (p.cgroup.v2 !== null && p.cgroup.v2 !== '/') return untrusted(p.cgroup.v2, max);
   const mem = Object.entries(p.cgroup.v1).find(([k]) => k.split(',').includes('memory'))?.[1];
-  if (mem !== undefined && mem !== '/') return untrusted(mem, 120);
+  if (mem !== undefined && mem !== '/') return untrusted(mem, max);
   return null;
 }
 

@@ -38,6 +38,10 @@ describe('parseQuestion', () => {
     expect(i.pids).toEqual([]);
   });
 
+  it('does not take the N of "top N" for a PID', () => {
+    expect(parseQuestion('top 300 processes by cpu', index).pids).toEqual([]);
+  });
+
   it('reads the command to check', () => {
     expect(parseQuestion('is it safe to run `kill -9 400`?', index).command).toBe('kill -9 400');
   });

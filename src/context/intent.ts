@@ -121,8 +121,10 @@ export function parseQuestion(question: string, index: SnapshotIndex): Intent {
   const threshold = parseThreshold(q);
   const pids: number[] = [];
   const missingPids: number[] = [];
+  const limitMatch = /\btop\s+(\d{1,3})\b/i.exec(q);
   for (const n of new Set(pidCandidates)) {
     if (threshold && n === threshold.value) continue;
+    if (limitMatch && n === Number(limitMatch[1])) continue;
     if (index.process(n)) pids.push(n);
     else if (/\bpid\b|process\s+\d|\(\d+\)|^\d+$/.test(lower) || n > 99) missingPids.push(n);
   }
@@ -132,7 +134,6 @@ export function parseQuestion(question: string, index: SnapshotIndex): Intent {
     (w) => index.snapshot.processes.some((p) => matchesName(p, w)) || index.snapshot.units.some((u) => u.name === w || u.name === `${w}.service`),
   );
   const userMatch = /\b(?:user|owned by|run by|belonging to)\s+([a-z_][a-z0-9_-]*)/i.exec(q);
-  const limitMatch = /\btop\s+(\d{1,3})\b/i.exec(q);
 
   let family: QuestionFamily = 'unknown';
   if (has(lower, /\bzombie|defunct|unreaped/)) family = 'zombies';

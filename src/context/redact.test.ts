@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactArgv, redactText } from './redact.js';
+import { REDACTED, redactArgv, redactEnvironment, redactText } from './redact.js';
 
 describe('redactArgv', () => {
   const cases: Array<[string, string[], string]> = [
@@ -49,5 +49,16 @@ describe('redactText', () => {
   });
   it('redacts password assignments in free text', () => {
     expect(redactText('sh -c "PGPASSWORD=abc psql"')).not.toContain('abc psql');
+  });
+});
+
+describe('redactEnvironment', () => {
+  it('drops values of secret-looking variables and secret shapes elsewhere', () => {
+    expect(redactEnvironment({ DB_PASSWORD: 'x', GITHUB_TOKEN: 'y', HOME: '/root', DATABASE_URL: 'postgres://u:pw@h/db' })).toEqual({
+      DB_PASSWORD: REDACTED,
+      GITHUB_TOKEN: REDACTED,
+      HOME: '/root',
+      DATABASE_URL: `postgres://u:${REDACTED}@h/db`,
+    });
   });
 });

@@ -147,3 +147,8 @@ function redactInlineFlags(text: string, mysqlLike: boolean): string {
   }
   return out;
 }
+
+/** Redacts an environment (NAME -> value): secret names lose their value, other values by shape. */
+export function redactEnvironment(env: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, isSecretName(name) ? REDACTED : redactText(value)]));
+}

@@ -1,7 +1,8 @@
 import type { Process } from '../snapshot/schema.js';
 import type { SnapshotIndex } from '../snapshot/query.js';
 import type { ParsedScript } from './parse.js';
-import { hit, type RuleHit, type RuleId, type Target } from './verdict.js';
+import { hit, type RuleId } from './rules.js';
+import type { RuleHit, Target } from './verdict.js';
 
 /** What every judging function is given: the snapshot, the configuration, a parser for nested shell text. */
 export interface JudgeContext {
@@ -14,25 +15,39 @@ export interface JudgeContext {
   readonly depth: number;
 }
 
+/** What a command is expected to do, so that the executor can verify it afterwards. */
+export type Effect =
+  | { kind: 'signal'; pid: number; startTime: number; comm: string; signal: number }
+  | { kind: 'unit'; unit: string; manager: 'system' | 'user'; verb: string };
+
 /** What judging collects; one per check, passed down (never module state). */
 export interface Acc {
+  effects: Effect[];
   hits: RuleHit[];
+  /** id + message of every hit, so that a pkill over thousands of processes stays linear. */
+  seen: Set<string>;
   alternatives: string[];
   targets: Map<number, Target>;
   /** Names of the read-only commands seen, for the read-only message. */
   readOnly: string[];
 }
 
+const MAX_ALTERNATIVES = 6;
+
 export function newAcc(): Acc {
-  return { hits: [], alternatives: [], targets: new Map(), readOnly: [] };
+  return { hits: [], seen: new Set(), alternatives: [], targets: new Map(), readOnly: [], effects: [] };
 }
 
 export function add(acc: Acc, id: RuleId, message: string): void {
-  if (!acc.hits.some((h) => h.id === id && h.message === message)) acc.hits.push(hit(id, message));
+  const key = `${id}\u0000${message}`;
+  if (acc.seen.has(key)) return;
+  acc.seen.add(key);
+  acc.hits.push(hit(id, message));
 }
 
 export function alt(acc: Acc, command: string): void {
-  if (!acc.alternatives.includes(command)) acc.alternatives.push(command);
+  // A handful is advice; hundreds (one per matched process) is noise.
+  if (acc.alternatives.length < MAX_ALTERNATIVES && !acc.alternatives.includes(command)) acc.alternatives.push(command);
 }
 
 export function readOnly(acc: Acc, name: string): void {
@@ -53,6 +68,11 @@ export function merge(into: Acc, from: Acc): void {
   for (const a of from.alternatives) alt(into, a);
   for (const [pid, t] of from.targets) if (!into.targets.has(pid)) into.targets.set(pid, t);
   for (const r of from.readOnly) readOnly(into, r);
+  into.effects.push(...from.effects);
+}
+
+export function effect(acc: Acc, e: Effect): void {
+  acc.effects.push(e);
 }
 
 /** True when nothing but read-only facts were collected. */

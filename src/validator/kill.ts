@@ -1,7 +1,7 @@
 import type { Process } from '../snapshot/schema.js';
 import { add, alt, readOnly, target, type Acc, type JudgeContext } from './acc.js';
 import { SIGNAL, parseSignal, signalName } from './signals.js';
-import { existing, isCritical, isSelf, signalProcess } from './targets.js';
+import { existing, isSelf, signalProcess } from './targets.js';
 
 const BROAD_COUNT = 5;
 
@@ -402,4 +402,3 @@ export function judgeKillall5(acc: Acc): void {
   add(acc, 'broadcast-kill', 'killall5 signals every process except those in the caller\'s session and kernel threads: it is a shutdown tool. Name the PIDs, or use the unit or process group.');
 }
 
-export { isCritical };

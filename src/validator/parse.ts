@@ -31,6 +31,8 @@ export interface SimpleCommand {
   redirects: Redirect[];
   /** The command's own source text. */
   text: string;
+  /** The command whose output this one reads, in a pipeline (echo -1000 | tee FILE). */
+  pipedFrom?: SimpleCommand;
 }
 
 export type ProblemKind = 'unparseable' | 'function' | 'too-deep';
@@ -151,6 +153,18 @@ function statements(node: Node, redirects: Redirect[], out: ParsedScript): void 
       break;
     case 'comment':
       return;
+    case 'pipeline': {
+      let prev: SimpleCommand | undefined;
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        const start = out.commands.length;
+        statements(child, redirects, out);
+        const last = out.commands.length > start ? out.commands.at(-1) : undefined;
+        if (last && prev && (child.type === 'command' || child.type === 'redirected_statement')) last.pipedFrom = prev;
+        prev = last;
+      }
+      return;
+    }
     default:
       break;
   }

@@ -1,5 +1,5 @@
 import type { Process } from '../snapshot/schema.js';
-import { add, alt, describe, target, type Acc, type JudgeContext } from './acc.js';
+import { add, alt, describe, effect, target, type Acc, type JudgeContext } from './acc.js';
 import { SIGNAL, defaultAction, listHas, signalName } from './signals.js';
 
 /** Daemons whose loss cuts people off or takes the machine's plumbing down (comm names). */
@@ -92,6 +92,7 @@ export function existing(pid: number, ctx: JudgeContext, acc: Acc, what: string)
 export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: Acc): void {
   target(acc, p);
   if (sig === 0) return; // existence probe
+  effect(acc, { kind: 'signal', pid: p.pid, startTime: p.startTime, comm: p.comm, signal: sig });
   const name = signalName(sig);
   const before = acc.hits.length;
   const unit = p.owner.unit;
@@ -148,10 +149,11 @@ export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: A
     const sc = systemctlFor(unit.manager);
     if (sig === SIGNAL.KILL && (isMain || unitInfo === undefined)) {
       const anyway = restart === 'always' ? ' Restart=always would start it again anyway, so the kill alone fixes nothing.' : respawns ? ` With Restart=${restart} systemd would start it again.` : '';
+      const rest = unitInfo?.killMode === 'control-group' || unitInfo?.killMode === 'mixed' ? ` Its other processes are then stopped too (KillMode=${unitInfo.killMode}).` : '';
       add(
         acc,
         'sigkill-on-managed-unit',
-        `${describe(p)} is the main process of ${unit.name}; SIGKILL skips its cleanup and systemd records a crash.${anyway} Let the service manager do it: \`${sc} restart ${unit.name}\` (or \`${sc} stop ${unit.name}\` to keep it down).`,
+        `${describe(p)} is the main process of ${unit.name}; SIGKILL skips its cleanup and systemd records a crash.${rest}${anyway} Let the service manager do it: \`${sc} restart ${unit.name}\` (or \`${sc} stop ${unit.name}\` to keep it down).`,
       );
       alt(acc, `${sc} restart ${unit.name}`);
       return;

@@ -13,6 +13,8 @@ export interface ProcStat {
   ppid: number;
   pgid: number;
   sid: number;
+  /** Controlling terminal device number; 0 when none. */
+  ttyNr: number;
   tpgid: number;
   /** Clock ticks since boot at which the process started: with pid, its identity. */
   starttime: number;
@@ -42,6 +44,7 @@ export function readStat(pid: number): ProcStat | undefined {
     ppid: Number(rest[1]),
     pgid: Number(rest[2]),
     sid: Number(rest[3]),
+    ttyNr: Number(rest[4]),
     tpgid: Number(rest[5]),
     starttime: Number(rest[19]),
   };

@@ -8,6 +8,7 @@
  * `createProcessRegistry()`.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import {
   descendantsOf,
   ignoresSignal,
@@ -81,7 +82,10 @@ export interface ProcessRegistry {
 
 const STOP_TIMEOUT_MS = 5_000;
 const START_TIMEOUT_MS = 10_000;
-const REAP_TIMEOUT_MS = 2_000;
+// PID 1 on the test VM (process_api) reaps orphaned zombies only every second or two.
+const REAP_TIMEOUT_MS = 3_000;
+const LEAVES_FIRST_MS = 1_000;
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
 
 function isAlive(stat: ProcStat | undefined): stat is ProcStat {
   return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
@@ -94,7 +98,8 @@ function isAlive(stat: ProcStat | undefined): stat is ProcStat {
  */
 async function terminate(root: number, pgid: number, sid: number): Promise<void> {
   const known = new Map<number, number>();
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  const started = Date.now();
+  const deadline = started + STOP_TIMEOUT_MS;
   let reapDeadline: number | undefined;
   for (;;) {
     const all = listProcesses();
@@ -130,19 +135,27 @@ async function terminate(root: number, pgid: number, sid: number): Promise<void>
           'A process in state D may be frozen in a v1 freezer cgroup or stuck in the kernel; thaw or kill it by PID.',
       );
     }
+    // Leaves first, while their parents live to reap them: an orphaned zombie waits for
+    // PID 1, which on the test VM reaps only every second or two. A parent that keeps
+    // forking would outrun this, so after LEAVES_FIRST_MS everything is killed at once.
+    const leavesOnly = Date.now() - started < LEAVES_FIRST_MS;
+    const parents = new Set(alive.map((s) => s.ppid));
     for (const s of alive) {
       if (s.state === 'D') thawFreezerOf(s.pid);
       signal(s.pid, 'SIGCONT');
-      signal(s.pid, 'SIGKILL');
+      if (!leavesOnly || !parents.has(s.pid)) signal(s.pid, 'SIGKILL');
     }
-    if (pgid > 1) signal(-pgid, 'SIGKILL');
-    await sleep(20);
+    if (!leavesOnly && pgid > 1) signal(-pgid, 'SIGKILL');
+    await sleep(leavesOnly ? 5 : 20);
   }
 }
 
 function spawnDetached(script: string, opts: StartOptions): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], {
+    // setpriv --pdeathsig: if the test process itself is killed (Ctrl-C, a timeout killing
+    // vitest), the leader dies with it instead of outliving the run; setpriv execs bash.
+    const argv = SETPRIV === undefined ? ['bash', '-c', script] : [SETPRIV, '--pdeathsig', 'KILL', 'bash', '-c', script];
+    const child = spawn(argv[0] as string, argv.slice(1), {
       detached: true,
       stdio: opts.stdio ?? 'ignore',
       env: { ...process.env, ...opts.env },
@@ -180,7 +193,11 @@ export function createProcessRegistry(): ProcessRegistry {
   async function startProcess(script: string, opts: StartOptions = {}): Promise<Started> {
     const child = await spawnDetached(script, opts);
     if (child.pid === undefined) throw new Error(`bash -c ${JSON.stringify(script)} did not start`);
-    return track(child.pid, child);
+    const handle = track(child.pid, child);
+    const pid = child.pid;
+    // Resolve once setpriv has exec'd bash, so callers never see comm "setpriv".
+    await waitFor(() => readStat(pid)?.comm !== 'setpriv', { timeoutMs: START_TIMEOUT_MS, intervalMs: 2, what: `pid ${pid} to exec bash` });
+    return handle;
   }
 
   /** Runs `check` and stops the process if it fails, so a failed start leaks nothing. */
@@ -281,7 +298,9 @@ export function createProcessRegistry(): ProcessRegistry {
   };
 }
 
-const registry = createProcessRegistry();
+/** The registry behind the convenience exports below (one per test file). */
+export const defaultProcessRegistry = createProcessRegistry();
+const registry = defaultProcessRegistry;
 
 export const startProcess = registry.startProcess;
 export const startZombie = registry.startZombie;

@@ -1,6 +1,6 @@
 import type { Process, Snapshot } from '../../snapshot/schema.js';
 import { label, type SnapshotIndex } from '../../snapshot/query.js';
-import { classifyActivity, cleanWchan, fdTarget, progressOf, stackFrames, stdinIsTty, outputIsTty } from './activity.js';
+import { classifyActivity, cleanWchan, progressOf, stackFrames, stdinIsTty, outputIsTty } from './activity.js';
 import type { PipeTable, PipelineShape } from './discover.js';
 import type { Activity, PipelineVerdictCode, ProposedPipelineRemediation } from './schema.js';
 
@@ -15,6 +15,16 @@ export interface BlameContext {
   index: SnapshotIndex;
   table: PipeTable;
   shape: PipelineShape;
+  /** Per-analysis memo of classifyActivity (a stage is classified many times along the chains). */
+  activities?: Map<number, Activity>;
+}
+
+function activityOf(ctx: Pick<BlameContext, 'activities'>, p: Process): Activity {
+  const cached = ctx.activities?.get(p.pid);
+  if (cached !== undefined) return cached;
+  const a = classifyActivity(p);
+  ctx.activities?.set(p.pid, a);
+  return a;
 }
 
 type Edge =
@@ -113,7 +123,7 @@ function byPreference(ctx: BlameContext, shell: number | undefined) {
 
 /** One step of the chain from `p`, or undefined when `p` is stuck on its own account. */
 function step(ctx: BlameContext, p: Process, shell: number | undefined): Edge | undefined {
-  const activity = classifyActivity(p);
+  const activity = activityOf(ctx, p);
   const procs = (pids: Iterable<number>): Process[] =>
     [...new Set(pids)].map((pid) => ctx.index.process(pid)).filter((x): x is Process => x !== undefined && alive(x));
   switch (activity) {
@@ -209,7 +219,7 @@ function hopText(hop: Hop): string {
     case 'leak':
       return e.self
         ? `${from} waits to read ${pipeName(e.inode)}, but it holds the write end of that pipe itself, so it can never see end-of-file`
-        : `${from} waits to read ${pipeName(e.inode)}; the only process still holding its write end is ${label(e.to)}, which is not a stage of this pipeline`;
+        : `${from} waits to read ${pipeName(e.inode)}; the only process still holding its write end is ${label(e.to)}, a leftover that no stage waits for`;
   }
 }
 
@@ -261,24 +271,30 @@ export function describeActivity(ctx: Pick<BlameContext, 'table' | 'index'>, p: 
   }
 }
 
-/** Which signal stopped a process is not in /proc: infer what we can and say it is a guess. */
-function stopGuess(p: Process): { tty: boolean; text: string } {
+/**
+ * Which signal stopped a process is not in /proc: infer what we can, and say it is a guess.
+ * `why` completes "grep (22) is stopped (state T), …".
+ */
+function stopGuess(p: Process): { tty: boolean; why: string; guess: string } {
   const background = p.tty !== null && p.tpgid !== p.pgid;
   if (background && (stdinIsTty(p) || p.deep?.fds == null)) {
     return {
       tty: true,
-      text: `${label(p)} is in a background process group (${p.pgid}) of terminal ${p.tty}, which has foreground group ${p.tpgid}; it was most likely stopped by SIGTTIN for reading the terminal (or by Ctrl-Z, SIGTSTP) — a guess, the kernel does not record which signal stopped a process`,
+      why: `most likely by SIGTTIN: it is in a background process group (${p.pgid}) of terminal ${p.tty} (foreground group ${p.tpgid}) and tried to read the terminal`,
+      guess: `SIGTTIN inferred for ${label(p)}: background group ${p.pgid} ≠ terminal foreground group ${p.tpgid}, stdin is the terminal; Ctrl-Z (SIGTSTP) would look the same — the kernel does not record which signal stopped a process`,
     };
   }
   if (background && outputIsTty(p)) {
     return {
       tty: false,
-      text: `${label(p)} is a background job on ${p.tty}; it may have been stopped by SIGTTOU for writing to the terminal (with \`stty tostop\`), or by SIGSTOP/SIGTSTP — a guess, the kernel does not record which signal stopped a process`,
+      why: `by SIGSTOP, Ctrl-Z (SIGTSTP), or SIGTTOU for writing to the terminal ${p.tty} from the background (with \`stty tostop\`)`,
+      guess: `stop signal of ${label(p)} unknown: the kernel does not record which signal stopped a process`,
     };
   }
   return {
     tty: false,
-    text: `${label(p)} was most likely stopped by SIGSTOP, or by Ctrl-Z (SIGTSTP) — the kernel does not record which signal stopped a process`,
+    why: 'most likely by SIGSTOP or by Ctrl-Z (SIGTSTP)',
+    guess: `stop signal of ${label(p)} inferred: not a background terminal job, so SIGSTOP or SIGTSTP; the kernel does not record which signal stopped a process`,
   };
 }
 
@@ -297,7 +313,9 @@ function freezerOf(ctx: BlameContext, p: Process): { path: string; file: string;
 
 /** Files the process has open that other processes also have open: the likely holders of a lock it waits for. */
 function lockSuspects(ctx: BlameContext, p: Process): { file: string; holders: Process[] }[] {
-  const files = (p.deep?.fds ?? []).filter((f) => f.kind === 'file').map((f) => f.target);
+  // Devices and pseudo-files (/dev/null, /proc/…) are open everywhere and cannot be locked meaningfully.
+  const lockable = (target: string): boolean => target.startsWith('/') && !/^\/(dev|proc|sys)\//.test(target);
+  const files = (p.deep?.fds ?? []).filter((f) => f.kind === 'file' && lockable(f.target)).map((f) => f.target);
   const out: { file: string; holders: Process[] }[] = [];
   for (const file of new Set(files)) {
     const holders = ctx.snapshot.processes.filter((q) => q.pid !== p.pid && alive(q) && (q.deep?.fds ?? []).some((f) => f.kind === 'file' && f.target === file));
@@ -311,7 +329,7 @@ function codeOf(ctx: BlameContext, path: Path): PipelineVerdictCode {
   const last = path.hops[path.hops.length - 1];
   if (last?.edge.kind === 'leak') return 'leaked-pipe-writer';
   if (path.end === 'cycle') return 'stage-blocked-other';
-  const activity = classifyActivity(path.terminal);
+  const activity = activityOf(ctx, path.terminal);
   switch (activity) {
     case 'stopped':
       return stopGuess(refineStopped(ctx, path.terminal)).tty ? 'stage-waiting-tty' : 'stage-stopped';
@@ -361,7 +379,8 @@ function terminate(pgid: number | undefined, why: string): ProposedPipelineRemed
 
 function sentence(s: string): string {
   const t = s.trim();
-  return t === '' ? '' : `${t[0]!.toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`;
+  // No capital: sentences often start with a command name (grep, wc), which is lower case.
+  return t === '' ? '' : `${t}${/[.!?]$/.test(t) ? '' : '.'}`;
 }
 
 function cpuShare(p: Process): number {
@@ -369,7 +388,8 @@ function cpuShare(p: Process): number {
 }
 
 /** Decides the verdict for one pipeline. */
-export function blame(ctx: BlameContext): Blame {
+export function blame(input: BlameContext): Blame {
+  const ctx: BlameContext = { ...input, activities: input.activities ?? new Map<number, Activity>() };
   const stages = ctx.shape.stages.filter(alive);
   const shell = pipelineParent(ctx);
   const pgid = pipelinePgid(ctx.shape);
@@ -386,14 +406,16 @@ export function blame(ctx: BlameContext): Blame {
   if (candidates.length === 0 || candidates.every((p) => p.end === 'progressing')) {
     return progressingBlame(ctx, stages);
   }
+  const codes = new Map(paths.map((p) => [p, codeOf(ctx, p)]));
+  const codeFor = (p: Path): PipelineVerdictCode => codes.get(p) ?? codeOf(ctx, p);
   const worst = candidates
     .filter((p) => p.end !== 'progressing')
-    .sort((a, b) => SEVERITY[codeOf(ctx, b)] - SEVERITY[codeOf(ctx, a)] || b.hops.length - a.hops.length)[0]!;
+    .sort((a, b) => SEVERITY[codeFor(b)] - SEVERITY[codeFor(a)] || b.hops.length - a.hops.length)[0]!;
   // The longest chain that ends at the same process tells the whole story (a blocked
   // writer upstream of a consumer that does not read); ties go to the sink's chain.
-  const sameEnd = paths.filter((p) => p.terminal.pid === worst.terminal.pid && p.end === worst.end && codeOf(ctx, p) !== 'progressing');
+  const sameEnd = paths.filter((p) => p.terminal.pid === worst.terminal.pid && p.end === worst.end && codeFor(p) !== 'progressing');
   const chosen = sameEnd.filter((p) => p.hops.length > worst.hops.length).sort((a, b) => b.hops.length - a.hops.length)[0] ?? worst;
-  const code = codeOf(ctx, chosen);
+  const code = codeFor(chosen);
   const chain = chosen.hops.map(hopText);
   const also = sameEnd
     .filter((p) => p !== chosen && p.hops.length > 0)
@@ -433,12 +455,13 @@ function explain(ctx: BlameContext, code: PipelineVerdictCode, path: Path, chain
       if (path.terminal.state === 'T') {
         culprit = refineStopped(ctx, path.terminal);
         const guess = stopGuess(culprit);
-        guesses.push(guess.text);
+        guesses.push(guess.guess);
         const whole = groupStopped(ctx, culprit);
         lines.push(
-          sentence(`${label(culprit)} is stopped (state T)${whole ? `, and so is every other stage of ${job}` : ''}: a stopped process does nothing until it gets SIGCONT`),
+          sentence(
+            `${label(culprit)} is stopped (state T), ${guess.why} (a guess: the kernel does not record which signal)${whole ? `; so is every other stage of ${job}` : ''}. A stopped process does nothing until it gets SIGCONT`,
+          ),
         );
-        lines.push(sentence(guess.text));
         if (guess.tty) {
           lines.push(
             sentence(
@@ -484,7 +507,7 @@ function explain(ctx: BlameContext, code: PipelineVerdictCode, path: Path, chain
         const parent = ctx.index.process(culprit.ppid);
         lines.push(
           sentence(
-            `${label(culprit)} (${describeActivity(ctx, culprit)}) inherited the write end of ${pipeName(edge.inode)} (${holders.join(', ')}) — typically a background child started by an earlier stage — and keeps it open, so the reader waits for an end-of-file that never comes${parent ? `; its parent is now ${label(parent)}` : ''}`,
+            `${label(culprit)}, ${describeActivity(ctx, culprit)}, inherited the write end of ${pipeName(edge.inode)} (${holders.join(', ')}) — typically a background child started by an earlier stage — and keeps it open, so the reader waits for an end-of-file that never comes${parent ? `; its parent is now ${label(parent)}` : ''}`,
           ),
         );
         lines.push(sentence(`End ${label(culprit)} (or close that descriptor in the program that starts it, e.g. redirect the background command's output: \`cmd >/dev/null &\`)`));
@@ -536,7 +559,10 @@ function explain(ctx: BlameContext, code: PipelineVerdictCode, path: Path, chain
         if (classifyActivity(culprit) === 'lock') {
           const suspects = lockSuspects(ctx, culprit);
           if (suspects.length > 0) {
-            const text = suspects.map((s) => `${s.file} is also open in ${s.holders.map(label).join(', ')}`).join('; ');
+            const text = suspects
+              .slice(0, 3)
+              .map((s) => `${s.file} is also open in ${s.holders.slice(0, 5).map(label).join(', ')}${s.holders.length > 5 ? ` and ${s.holders.length - 5} more` : ''}`)
+              .join('; ');
             lines.push(sentence(`Probably held by another process: ${text} (a guess from open files; /proc/locks has the owner)`));
             guesses.push(`lock holder inferred from shared open files: ${text}`);
           } else {
@@ -552,9 +578,4 @@ function explain(ctx: BlameContext, code: PipelineVerdictCode, path: Path, chain
       break;
   }
   return { code, culprit, chain, guesses, explanation: lines.filter((l) => l !== '').join(' '), remediation };
-}
-
-/** Whether a stage reads or writes `fd` through one of this pipeline's pipes: for the picture. */
-export function stageIo(p: Process): { stdin: string | null; stdout: string | null } {
-  return { stdin: fdTarget(p, 0), stdout: fdTarget(p, 1) };
 }

@@ -64,7 +64,14 @@ function stageLink(table: PipeTable, inode: number): { writers: number[]; reader
   const ends = table.holders(inode);
   const writers = [...new Set(ends.filter((e) => e.writes && (e.fd === 1 || e.fd === 2)).map((e) => e.pid))];
   const readers = [...new Set(ends.filter((e) => e.reads && e.fd === 0).map((e) => e.pid))];
-  if (writers.length === 0 || readers.length === 0) return undefined;
+  if (readers.length === 0) return undefined;
+  if (writers.length === 0) {
+    // A reader that holds the write end of its own input (on another descriptor) never
+    // sees end-of-file: a one-process "pipeline", hung by its own hand.
+    const self = readers.filter((r) => ends.some((e) => e.pid === r && e.writes && e.fd !== 0));
+    const others = ends.some((e) => !readers.includes(e.pid));
+    return self.length > 0 && !others ? { writers: self, readers } : undefined;
+  }
   if (writers.every((w) => readers.includes(w)) && readers.every((r) => writers.includes(r))) return undefined;
   return { writers, readers };
 }
@@ -93,26 +100,23 @@ export function findPipelines(snapshot: Snapshot, index: SnapshotIndex, table: P
     linkOf.set(inode, link);
     const [first, ...rest] = [...link.writers, ...link.readers];
     if (first === undefined) continue;
+    find(first);
     for (const pid of rest) union(first, pid);
   }
 
-  const components = new Map<number, Set<number>>();
-  for (const link of linkOf.values()) {
-    for (const pid of [...link.writers, ...link.readers]) {
-      const root = find(pid);
-      const set = components.get(root) ?? new Set<number>();
-      set.add(pid);
-      components.set(root, set);
-    }
+  const components = new Map<number, { members: Set<number>; inodes: number[] }>();
+  for (const [inode, link] of linkOf) {
+    const root = find(link.writers[0] ?? link.readers[0]!);
+    const c = components.get(root) ?? { members: new Set<number>(), inodes: [] };
+    for (const pid of [...link.writers, ...link.readers]) c.members.add(pid);
+    c.inodes.push(inode);
+    components.set(root, c);
   }
 
-  const self = new Set([snapshot.self.pid]);
+  const self = snapshot.self.pid;
   const shapes: PipelineShape[] = [];
-  for (const members of components.values()) {
-    if ([...members].some((pid) => self.has(pid))) continue;
-    const componentInodes = [...linkOf.entries()]
-      .filter(([, l]) => l.writers.some((w) => members.has(w)) || l.readers.some((r) => members.has(r)))
-      .map(([inode]) => inode);
+  for (const { members, inodes: componentInodes } of components.values()) {
+    if (members.has(self)) continue;
     const stages = orderStages([...members], componentInodes, linkOf)
       .map((pid) => index.process(pid))
       .filter((p): p is Process => p !== undefined);
@@ -125,11 +129,8 @@ export function findPipelines(snapshot: Snapshot, index: SnapshotIndex, table: P
       .map((pid) => index.process(pid))
       .filter((p): p is Process => p !== undefined);
     const order = new Map(stages.map((s, i) => [s.pid, i]));
-    const orderedInodes = componentInodes.sort((a, b) => {
-      const wa = Math.min(...(linkOf.get(a)?.writers.map((w) => order.get(w) ?? Infinity) ?? [Infinity]));
-      const wb = Math.min(...(linkOf.get(b)?.writers.map((w) => order.get(w) ?? Infinity) ?? [Infinity]));
-      return wa - wb || a - b;
-    });
+    const firstWriter = (inode: number): number => Math.min(Infinity, ...(linkOf.get(inode)?.writers.map((w) => order.get(w) ?? Infinity) ?? []));
+    const orderedInodes = componentInodes.sort((a, b) => firstWriter(a) - firstWriter(b) || a - b);
     shapes.push({ stages, holders, inodes: orderedInodes });
   }
   return shapes.sort((a, b) => (a.stages[0]?.pid ?? 0) - (b.stages[0]?.pid ?? 0));

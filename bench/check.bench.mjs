@@ -1,0 +1,99 @@
+// Benchmark of `procdoc check` (issue 3): cold whole-process time against `node -e 0`, and
+// warm per-command time in-process. Plain JS importing from dist/ (npm run build first).
+// Prints a table and exits 0. Ratios are against references measured in the same run,
+// because this machine is shared and absolute times drift.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const WARM = Number(process.env.BENCH_WARM ?? 300);
+
+const { loadValidator } = await import(join(root, 'dist/validator/index.js'));
+const { takeSnapshot } = await import(join(root, 'dist/snapshot/take.js'));
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Wall time of a whole process, in ms (spawnSync; stdout discarded). */
+function wall(argv, env = {}) {
+  const t = performance.now();
+  const r = spawnSync(argv[0], argv.slice(1), { cwd: root, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1', ...env } });
+  if (r.error) throw r.error;
+  return { ms: performance.now() - t, status: r.status };
+}
+
+const target = spawn('sleep', ['600'], { stdio: 'ignore' });
+const pid = String(target.pid);
+const dir = mkdtempSync(join(tmpdir(), 'procdoc-bench-'));
+const snapFile = join(dir, 'snapshot.json');
+const snapshot = await takeSnapshot({ procRoot: '/proc', sysRoot: '/sys', deep: false, deepPids: [], sampleMs: 0, serviceManager: true });
+writeFileSync(snapFile, JSON.stringify(snapshot));
+
+// A process that only loads the validator and judges one command: the parser's own cost,
+// with and without V8's background tier-up of the wasm (which delays exit).
+const parserOnly = (liftoff) =>
+  `const { loadValidator } = await import(${JSON.stringify(join(root, 'dist/validator/index.js'))});` +
+  `const v = await loadValidator({ liftoffOnly: ${liftoff} }); v.parse('kill -9 ${pid} && ps aux | grep x');`;
+
+const cases = [
+  ['node -e 0 (reference)', ['node', '-e', '0']],
+  ['procdoc --version (CLI import graph only)', ['node', 'bin/procdoc.js', '--version']],
+  ['validator only, --liftoff-only', ['node', '--input-type=module', '-e', parserOnly(true)]],
+  ['validator only, wasm tier-up', ['node', '--input-type=module', '-e', parserOnly(false)]],
+  [`procdoc check --from FILE -- kill -9 PID`, ['node', 'bin/procdoc.js', 'check', '--from', snapFile, '--', 'kill', '-9', pid]],
+  [`procdoc check -- kill -9 PID (live snapshot)`, ['node', 'bin/procdoc.js', 'check', '--', 'kill', '-9', pid]],
+];
+const cold = [];
+for (const [name, argv] of cases) {
+  wall(argv); // warm the page cache
+  const times = [];
+  let status = null;
+  for (let i = 0; i < RUNS; i++) {
+    const r = wall(argv);
+    times.push(r.ms);
+    status = r.status;
+  }
+  cold.push({ name, median: median(times), min: Math.min(...times), status });
+}
+const ref = cold[0].median;
+
+// Warm: one validator, one snapshot, a few hundred commands of every kind.
+const commands = [
+  `kill -9 ${pid}`, `kill -TERM ${pid}`, 'ps aux | grep nginx', `sudo timeout -s KILL 5 kill -9 ${pid}`, "bash -c 'kill -9 1'",
+  'pkill -f sleep', 'systemctl restart nginx', `echo -500 > /proc/${pid}/oom_score_adj`, 'rm -rf /', 'kill $(pgrep x)',
+  'cat /proc/loadavg; uptime; free -m', "find /proc -maxdepth 1 -name '[0-9]*' -exec cat {}/status \\;", 'killall -9 sleep',
+];
+const validator = await loadValidator();
+for (let i = 0; i < 50; i++) validator.check(commands[i % commands.length], snapshot); // JIT warm-up
+const per = [];
+for (let i = 0; i < WARM; i++) {
+  const t = performance.now();
+  validator.check(commands[i % commands.length], snapshot);
+  per.push(performance.now() - t);
+}
+const parsePer = [];
+for (let i = 0; i < WARM; i++) {
+  const t = performance.now();
+  validator.parse(commands[i % commands.length]);
+  parsePer.push(performance.now() - t);
+}
+
+const fmt = (x) => x.toFixed(1).padStart(8);
+console.log(`\nprocdoc check — cold, whole process (median of ${RUNS}; ${snapshot.processes.length} processes on this host)`);
+console.log(`${'case'.padEnd(48)} ${'median ms'.padStart(9)} ${'min ms'.padStart(8)}  ${'× node -e 0'.padStart(11)}  exit`);
+for (const c of cold) console.log(`${c.name.padEnd(48)} ${fmt(c.median)}  ${fmt(c.min)}  ${(c.median / ref).toFixed(2).padStart(11)}  ${c.status}`);
+console.log(`\nprocdoc check — warm, in-process (${WARM} commands, ${commands.length} kinds)`);
+console.log(`${'case'.padEnd(48)} ${'median ms'.padStart(9)} ${'mean ms'.padStart(8)}  ${'× parse'.padStart(11)}`);
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+console.log(`${'parse only (tree-sitter, reference)'.padEnd(48)} ${fmt(median(parsePer))}  ${fmt(mean(parsePer))}  ${'1.00'.padStart(11)}`);
+console.log(`${'check (parse + judge + index snapshot)'.padEnd(48)} ${fmt(median(per))}  ${fmt(mean(per))}  ${(median(per) / median(parsePer)).toFixed(2).padStart(11)}`);
+
+target.kill('SIGKILL');
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);

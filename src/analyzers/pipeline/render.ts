@@ -1,0 +1,159 @@
+import type { VerdictSummary } from '../../validator/verdict.js';
+import type { PipelineReport, ProposedPipelineRemediation, Stage } from './schema.js';
+
+/** A report whose remediation may already carry the validator's verdict. */
+export type RenderableReport = Omit<PipelineReport, 'remediation'> & {
+  remediation: (ProposedPipelineRemediation & { verdict?: VerdictSummary })[];
+};
+
+export interface TextStyle {
+  red(s: string): string;
+  yellow(s: string): string;
+  green(s: string): string;
+  bold(s: string): string;
+  dim(s: string): string;
+}
+
+const plain: TextStyle = { red: (s) => s, yellow: (s) => s, green: (s) => s, bold: (s) => s, dim: (s) => s };
+
+/** Process names and arguments are untrusted: no control characters reach a terminal. */
+function clean(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
+function name(s: Pick<Stage, 'comm' | 'pid'>): string {
+  return `${clean(s.comm)} (${s.pid})`;
+}
+
+function pipeLabel(inode: number): string {
+  return `pipe:[${inode}]`;
+}
+
+/** The readable picture: stages top to bottom with the pipes between them, the culprit marked. */
+export function renderPipeline(report: RenderableReport, style: TextStyle = plain): string {
+  const out: string[] = [];
+  const { verdict } = report;
+  const stalled = verdict.code !== 'progressing' && verdict.code !== 'finished';
+  const pgids = [...new Set(report.stages.filter((s) => s.role === 'stage').map((s) => s.pgid))];
+  const head = `Pipeline${pgids.length > 0 ? ` (process group ${pgids.join(', ')})` : ''}: `;
+  const status = stalled ? style.red(`STALLED — ${verdict.code}`) : style.green(verdict.code);
+  out.push(style.bold(head) + status);
+  out.push('');
+
+  const stages = report.stages.filter((s) => s.role === 'stage');
+  const width = Math.max(...report.stages.map((s) => name(s).length), 8);
+  const line = (s: Stage): string => {
+    const mark = s.culprit ? style.red('  ◀── culprit') : '';
+    const state = s.culprit ? style.red(s.state) : s.progressing ? style.green(s.state) : s.state;
+    return `  ${name(s).padEnd(width)}  ${state}  ${clean(s.doing)}${mark}`;
+  };
+  stages.forEach((s, i) => {
+    out.push(line(s));
+    const next = stages[i + 1];
+    if (next === undefined) return;
+    const link = report.links.find((l) => l.writers.includes(s.pid) && l.readers.includes(next.pid));
+    out.push(style.dim(`  │ ${link ? pipeLabel(link.inode) : ''}`));
+    out.push(style.dim('  ▼'));
+  });
+  const holders = report.stages.filter((s) => s.role === 'holder');
+  if (holders.length > 0) {
+    out.push('');
+    out.push('  Outside the pipeline, holding one of its pipes or blamed for it:');
+    for (const h of holders) {
+      const ends = report.links
+        .filter((l) => l.writers.includes(h.pid) || l.readers.includes(h.pid))
+        .map((l) => `${l.writers.includes(h.pid) ? 'writes' : 'reads'} ${pipeLabel(l.inode)}`);
+      out.push(`${line(h)}${ends.length > 0 ? style.dim(`  [${ends.join(', ')}]`) : ''}`);
+    }
+  }
+  const nonLinear = report.links.filter((l) => !stages.some((s, i) => l.writers.includes(s.pid) && l.readers.includes(stages[i + 1]?.pid ?? -1)));
+  if (nonLinear.length > 0 && stages.length > 0) {
+    out.push('');
+    out.push('  Pipes:');
+    for (const l of nonLinear) out.push(`    ${pipeLabel(l.inode)}: written by ${l.writers.join(', ') || 'nobody'}, read by ${l.readers.join(', ') || 'nobody'}`);
+  }
+
+  out.push('');
+  out.push(`${style.bold('Why:')} ${clean(verdict.explanation)}`);
+  if (verdict.chain.length > 0) {
+    out.push('');
+    out.push(style.bold('Chain of blame:'));
+    verdict.chain.forEach((c, i) => out.push(`  ${i + 1}. ${clean(c)}`));
+  }
+  if (report.remediation.length > 0) {
+    out.push('');
+    out.push(style.bold('What to do:'));
+    for (const r of report.remediation) {
+      const decision = r.verdict?.decision;
+      const tag = decision === undefined ? '' : decision === 'allow' ? style.green(' [allow]') : decision === 'confirm' ? style.yellow(' [confirm]') : style.red(' [deny]');
+      out.push(`  $ ${clean(r.command)}${tag}`);
+      out.push(`    ${clean(r.why)}`);
+      for (const rule of r.verdict?.rules ?? []) if (rule.decision !== 'allow') out.push(style.dim(`    ${rule.id}: ${clean(rule.message)}`));
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function mermaidText(s: string): string {
+  return clean(s).replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+}
+
+/** A Mermaid flowchart: stages left to right, pipes as labelled edges, the culprit in red. */
+export function renderPipelineMermaid(report: RenderableReport): string {
+  const out = ['flowchart LR'];
+  for (const s of report.stages) {
+    const text = `${mermaidText(name(s))}<br/>${mermaidText(`${s.state}: ${s.doing}`)}`;
+    out.push(s.role === 'holder' ? `  p${s.pid}(["${text}"])` : `  p${s.pid}["${text}"]`);
+  }
+  for (const l of report.links) {
+    for (const w of l.writers) {
+      for (const r of l.readers) {
+        if (w === r) continue;
+        out.push(`  p${w} -- "${pipeLabel(l.inode)}" --> p${r}`);
+      }
+    }
+  }
+  const known = new Set(report.stages.map((s) => s.pid));
+  for (const s of report.stages) {
+    if (s.role === 'holder' && !report.links.some((l) => l.writers.includes(s.pid) || l.readers.includes(s.pid)) && known.has(s.ppid)) {
+      out.push(`  p${s.ppid} -. "child" .-> p${s.pid}`);
+    }
+  }
+  out.push('  classDef culprit fill:#fdd,stroke:#c00,stroke-width:2px');
+  const culprit = report.stages.find((s) => s.culprit);
+  if (culprit) out.push(`  class p${culprit.pid} culprit`);
+  return `${out.join('\n')}\n`;
+}
+
+function dotText(s: string): string {
+  return clean(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+/** A Graphviz digraph of the same picture. */
+export function renderPipelineDot(report: RenderableReport): string {
+  const out = ['digraph pipeline {', '  rankdir=LR;', '  node [shape=box, fontname="monospace"];'];
+  out.push(`  label="${dotText(`${report.verdict.code}${report.verdict.culpritPid === null ? '' : `: culprit ${report.verdict.culpritPid}`}`)}";`);
+  for (const s of report.stages) {
+    const attrs = [`label="${dotText(name(s))}\\n${dotText(`${s.state}: ${s.doing}`)}"`];
+    if (s.role === 'holder') attrs.push('style=dashed');
+    if (s.culprit) attrs.push('color=red', 'penwidth=2');
+    out.push(`  p${s.pid} [${attrs.join(', ')}];`);
+  }
+  for (const l of report.links) {
+    for (const w of l.writers) {
+      for (const r of l.readers) {
+        if (w === r) continue;
+        out.push(`  p${w} -> p${r} [label="${pipeLabel(l.inode)}"];`);
+      }
+    }
+  }
+  const known = new Set(report.stages.map((s) => s.pid));
+  for (const s of report.stages) {
+    if (s.role === 'holder' && !report.links.some((l) => l.writers.includes(s.pid) || l.readers.includes(s.pid)) && known.has(s.ppid)) {
+      out.push(`  p${s.ppid} -> p${s.pid} [style=dotted, label="child"];`);
+    }
+  }
+  out.push('}');
+  return `${out.join('\n')}\n`;
+}

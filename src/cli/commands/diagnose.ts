@@ -1,0 +1,151 @@
+import { Command, Option } from 'commander';
+import { analyze, worstSeverity } from '../../analyzers/diagnose.js';
+import type { Finding } from '../../analyzers/finding.js';
+import { judge, type CommandChecker } from '../../analyzers/judge.js';
+import { renderDiagnoseText, toDiagnoseJson } from '../../analyzers/report.js';
+import { parseThresholdOverrides, THRESHOLD_NAMES, type Thresholds } from '../../analyzers/thresholds.js';
+import { ProcdocError } from '../../errors.js';
+import type { Snapshot } from '../../snapshot/schema.js';
+import type { SnapshotOptions } from '../../snapshot/take.js';
+import { parseDuration, parsePid } from '../args.js';
+import type { CommandContext, GlobalOptions } from '../context.js';
+import { EXIT } from '../exit.js';
+import { paint, useColor } from '../io.js';
+
+const NOTHING_TO_JUDGE: CommandChecker = {
+  check: () => {
+    throw new Error('no command to judge');
+  },
+};
+
+/** The longest --for window: diagnose is a check, not a monitor. */
+const MAX_WINDOW_MS = 10 * 60_000;
+
+export interface DiagnosisRequest {
+  pid?: number;
+  /** Analyze this saved snapshot instead of the live system. */
+  from?: string;
+  /** Sample over this window (ms) for sustained patterns. */
+  forMs?: number;
+  /** Milliseconds between the two samples of a plain diagnose. */
+  sampleMs?: number;
+  thresholds?: Partial<Thresholds>;
+}
+
+export interface Diagnosis {
+  snapshot: Snapshot;
+  findings: Finding[];
+  focusPid: number | undefined;
+}
+
+/** The edges diagnosis needs; injected so the explain path and tests can supply their own. */
+export interface DiagnosisDeps {
+  takeSnapshot(options: SnapshotOptions): Promise<Snapshot>;
+  loadSnapshotFile(file: string): Promise<Snapshot>;
+  loadValidator(): Promise<CommandChecker>;
+}
+
+export const defaultDiagnosisDeps: DiagnosisDeps = {
+  takeSnapshot: async (options) => (await import('../../snapshot/take.js')).takeSnapshot(options),
+  loadSnapshotFile: async (file) => (await import('../../snapshot/load.js')).loadSnapshotFile(file),
+  loadValidator: async () => (await import('../../validator/index.js')).loadValidator(),
+};
+
+/**
+ * Takes (or loads) a snapshot and diagnoses it: findings sorted by severity with judged
+ * remediation, plus the snapshot they came from. `--explain` reuses this and hands both to
+ * the context builder.
+ */
+export async function runDiagnosis(globals: Pick<GlobalOptions, 'procRoot' | 'sysRoot'>, request: DiagnosisRequest, deps: DiagnosisDeps = defaultDiagnosisDeps): Promise<Diagnosis> {
+  if (request.from !== undefined && request.forMs !== undefined) {
+    throw new ProcdocError('usage', '--for samples the live system and cannot be combined with --from.', {
+      hint: 'Take the window when saving: `procdoc snapshot -o FILE` on the host, or drop --for.',
+    });
+  }
+  if (request.forMs !== undefined && (request.forMs <= 0 || request.forMs > MAX_WINDOW_MS)) {
+    throw new ProcdocError('usage', `--for must be between 1ms and 10m, got ${request.forMs} ms.`, { hint: 'Example: --for 30s' });
+  }
+  const live = globals.procRoot === '/proc';
+  const snapshot =
+    request.from !== undefined
+      ? await deps.loadSnapshotFile(request.from)
+      : await deps.takeSnapshot({
+          procRoot: globals.procRoot,
+          sysRoot: globals.sysRoot,
+          deep: false,
+          deepPids: request.pid === undefined ? [] : [request.pid],
+          sampleMs: live ? (request.sampleMs ?? 300) : 0,
+          ...(request.forMs !== undefined && live ? { windowMs: request.forMs } : {}),
+          serviceManager: live,
+        });
+  if (request.pid !== undefined && !snapshot.processes.some((p) => p.pid === request.pid)) {
+    throw new ProcdocError('not-found', `No process ${request.pid} ${request.from !== undefined ? `in ${request.from}` : 'on this host'}.`, {
+      hint: 'It may have exited. Run `procdoc diagnose` without --pid to look at the whole machine.',
+    });
+  }
+  const drafts = analyze(snapshot, {
+    ...(request.thresholds ? { thresholds: request.thresholds } : {}),
+    ...(request.pid !== undefined ? { focusPid: request.pid } : {}),
+  });
+  // The validator (a shell parser in WebAssembly) is loaded only when there is a command to judge.
+  const validator: CommandChecker = drafts.some((d) => d.remediation.length > 0) ? await deps.loadValidator() : NOTHING_TO_JUDGE;
+  const findings = judge(drafts, validator, snapshot);
+  return { snapshot, findings, focusPid: request.pid };
+}
+
+/** Monitoring-plugin convention: 0 OK, 1 warning, 2 critical (3, could not diagnose, comes from errors). */
+export function diagnoseExitCode(findings: readonly Pick<Finding, 'severity'>[]): number {
+  const worst = worstSeverity(findings);
+  return worst === 'critical' ? EXIT.diagnoseCritical : worst === 'warning' ? EXIT.diagnoseWarning : EXIT.ok;
+}
+
+interface DiagnoseFlags {
+  pid?: number;
+  from?: string;
+  for?: number;
+  sample: number;
+  json?: boolean;
+  threshold?: string[];
+}
+
+export function diagnoseCommand(ctx: CommandContext, deps: DiagnosisDeps = defaultDiagnosisDeps): Command {
+  return new Command('diagnose')
+    .description('find what is wrong on this machine, with evidence and checked remediation (exit 0 OK, 1 warning, 2 critical, 3 unknown)')
+    .addOption(new Option('--pid <pid>', 'focus on this process, its subtree, its group and its owner').argParser(parsePid))
+    .option('--from <file>', 'analyze a snapshot saved with `procdoc snapshot -o FILE`')
+    .addOption(new Option('--for <duration>', 'sample over this window (e.g. 30s) to judge sustained patterns: growth, pressure').argParser(parseDuration))
+    .addOption(new Option('--sample <ms>', 'interval between the two samples of a plain run').default(300).argParser(parseDuration))
+    .option('--json', 'print the findings as JSON (schemaVersion 1)')
+    .option('--threshold <name=value...>', `override a threshold (repeatable): ${THRESHOLD_NAMES.join(', ')}`)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  procdoc diagnose                      what is wrong on this machine
+  procdoc diagnose --pid 4711           only what concerns 4711, its children, group and owner
+  procdoc diagnose --for 30s            sample for 30 s: memory growth, sustained pressure
+  procdoc diagnose --from host.json     a snapshot saved elsewhere
+  procdoc diagnose --json               for scripts and monitoring (exit 0/1/2/3 like a Nagios check)`,
+    )
+    .action(async (flags: DiagnoseFlags) => {
+      const globals = ctx.globals();
+      const thresholds = parseThresholdOverrides(flags.threshold ?? []);
+      const result = await runDiagnosis(
+        globals,
+        {
+          ...(flags.pid !== undefined ? { pid: flags.pid } : {}),
+          ...(flags.from !== undefined ? { from: flags.from } : {}),
+          ...(flags.for !== undefined ? { forMs: flags.for } : {}),
+          sampleMs: flags.sample,
+          thresholds,
+        },
+        deps,
+      );
+      if (flags.json === true) ctx.io.stdout(`${JSON.stringify(toDiagnoseJson(result.snapshot, result.findings), null, 2)}\n`);
+      else
+        ctx.io.stdout(
+          renderDiagnoseText(result.snapshot, result.findings, paint(useColor(ctx.io, globals.color)), result.focusPid === undefined ? {} : { focusPid: result.focusPid }),
+        );
+      ctx.setExitCode(diagnoseExitCode(result.findings));
+    });
+}

@@ -1,0 +1,109 @@
+import { Command, Option } from 'commander';
+import { ProcdocError } from '../../errors.js';
+import type { CommandContext } from '../context.js';
+import { EXIT } from '../exit.js';
+import { paint, useColor } from '../io.js';
+import { commandWords, renderVerdict, snapshotFor } from './check.js';
+
+function parseExpect(value: string, previous: { pid: number; startTime: number }[] = []): { pid: number; startTime: number }[] {
+  const m = /^(\d+):(\d+)$/.exec(value);
+  if (!m) {
+    throw new ProcdocError('usage', `--expect ${value}: expected PID:STARTTIME, e.g. --expect 4711:123456.`, {
+      hint: 'Take pid and startTime from the targets of `procdoc check --json`.',
+    });
+  }
+  return [...previous, { pid: Number(m[1]), startTime: Number(m[2]) }];
+}
+
+export function execCommand(ctx: CommandContext): Command {
+  return new Command('exec')
+    .description('run one command after the validator allows it: confirm, re-check on a fresh snapshot, run, verify, audit')
+    .argument('[command...]', 'the command: the words after --, or one quoted string of shell text')
+    .option('-y, --yes', 'treat a "confirm" verdict as confirmed (a "deny" never runs)')
+    .option('--json', 'print the outcome as JSON')
+    .addOption(new Option('--timeout <seconds>', 'kill the command\'s process group after this long').default('60'))
+    .option('--expect <pid:start>', 'refuse if PID no longer has this start time (from check --json targets); repeatable', parseExpect)
+    .addHelpText(
+      'after',
+      `
+Every decision and result is appended to $XDG_STATE_HOME/procdoc/audit.jsonl
+(default ~/.local/state/procdoc/audit.jsonl).
+
+Examples:
+  procdoc exec -- systemctl restart nginx.service
+  procdoc exec --yes -- kill -TERM 4711`,
+    )
+    .action(async (words: string[], opts: { yes?: boolean; json?: boolean; timeout: string; expect?: { pid: number; startTime: number }[] }) => {
+      const command = commandWords(words, 'exec');
+      const timeoutS = Number(opts.timeout);
+      if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
+        throw new ProcdocError('usage', `--timeout ${opts.timeout}: give a positive number of seconds.`);
+      }
+      const globals = ctx.globals();
+      const io = ctx.io;
+      const p = paint(useColor(io, globals.color));
+      const [{ loadValidator }, { executeCommand, auditLogPath }] = await Promise.all([import('../../validator/index.js'), import('../../executor/index.js')]);
+      const validator = await loadValidator();
+      const abort = new AbortController();
+      const onSigint = (): void => abort.abort();
+      process.on('SIGINT', onSigint);
+      try {
+        const outcome = await executeCommand(
+          { command, yes: opts.yes === true, timeoutMs: timeoutS * 1000, ...(opts.expect ? { expect: opts.expect } : {}) },
+          {
+            validator,
+            takeSnapshot: () => snapshotFor(globals, undefined),
+            confirm: async (verdict) => {
+              io.stderr(renderVerdict(verdict, p));
+              if (!io.stdinIsTTY) return false;
+              return io.confirm('Run it?');
+            },
+            now: () => new Date(),
+            auditPath: auditLogPath(io.env),
+            uid: process.getuid?.() ?? -1,
+            signal: abort.signal,
+            onStdout: (c) => io.stdout(c),
+            onStderr: (c) => io.stderr(c),
+            progress: (m) => {
+              if (opts.json !== true) io.stderr(p.dim(`procdoc: ${m}\n`));
+            },
+            sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          },
+        );
+        if (opts.json === true) {
+          io.stdout(`${JSON.stringify({ schemaVersion: 1, ...outcome }, null, 2)}\n`);
+        }
+        if (outcome.kind === 'refused') {
+          if (opts.json !== true) io.stderr(renderVerdict(outcome.verdict, p));
+          const hint =
+            outcome.reason === 'declined'
+              ? 'Run it on a terminal and answer y, or pass --yes if you have read the verdict.'
+              : outcome.verdict.alternatives.length > 0
+                ? `Consider: ${outcome.verdict.alternatives.join('  |  ')}`
+                : outcome.reason === 'deny' || outcome.reason === 'denied-on-recheck'
+                  ? 'Deal with what the rules above say; a denied command never runs, not even with --yes.'
+                  : 'Look again with procdoc check, then run exec again.';
+          throw new ProcdocError('refused', `not run: ${outcome.message}`, { hint });
+        }
+        const r = outcome.result;
+        if (opts.json !== true) {
+          for (const c of outcome.checks) {
+            const mark = c.ok === true ? p.green('✓') : c.ok === false ? p.red('✗') : p.yellow('?');
+            io.stderr(`${mark} ${c.what}: ${c.detail}\n`);
+          }
+        }
+        if (r.error !== null) throw new ProcdocError('exec-failed', `could not run the command: ${r.error}`, { hint: 'Check that the program exists and is on PATH.' });
+        if (r.interrupted) {
+          ctx.setExitCode(130);
+          io.stderr('procdoc: interrupted; the command\'s process group was stopped and the audit log records it.\n');
+          return;
+        }
+        if (r.timedOut) throw new ProcdocError('exec-failed', `the command ran longer than ${timeoutS}s; its process group was killed.`, { hint: 'Raise --timeout if it needs longer.' });
+        if (r.exitCode !== 0) throw new ProcdocError('exec-failed', `the command failed (${r.signal !== null ? `killed by ${r.signal}` : `exit status ${r.exitCode}`}).`, { hint: 'Its output is above; the audit log has the record.' });
+        if (outcome.checks.some((c) => c.ok === false)) throw new ProcdocError('exec-failed', 'the command ran but its effect could not be verified (see above).', { hint: 'Look again with procdoc diagnose.' });
+        ctx.setExitCode(EXIT.ok);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import type { Snapshot } from '../snapshot/schema.js';
+import type { Analysis, CheckOptions, Validator } from '../validator/index.js';
+import { strictest } from '../validator/rules.js';
+import type { Target, Verdict } from '../validator/verdict.js';
+import { appendAudit, type AuditRecord } from './audit.js';
+import { planRun, type RunPlan } from './plan.js';
+import { runPlan, type RunResult } from './run.js';
+import { settled, verifyEffects, type Check } from './verify.js';
+
+export { auditLogPath, appendAudit, AuditRecordSchema, type AuditRecord } from './audit.js';
+export { planRun, type RunPlan } from './plan.js';
+export { runPlan, type RunResult } from './run.js';
+export { verifyEffects, settled, type Check } from './verify.js';
+
+export interface ExecRequest {
+  /** Shell text, or argv (one word is shell text, as in check). */
+  command: string | readonly string[];
+  /** --yes: a confirm verdict counts as confirmed. */
+  yes: boolean;
+  timeoutMs: number;
+  /** Identities the caller saw when it checked (pid + start time): refuse if a PID now belongs to another process. */
+  expect?: readonly { pid: number; startTime: number }[];
+  /** How long to keep looking for the effect after the command ends. */
+  settleMs?: number;
+  checkOptions?: CheckOptions;
+}
+
+/** Everything the executor touches, passed in: no module state, fakes in tests. */
+export interface ExecDeps {
+  validator: Validator;
+  takeSnapshot(): Promise<Snapshot>;
+  /** Asks the person; resolves false when nobody can answer. */
+  confirm(verdict: Verdict): Promise<boolean>;
+  now(): Date;
+  auditPath: string;
+  uid: number;
+  /** Aborted on Ctrl-C. */
+  signal?: AbortSignal;
+  onStdout(chunk: string): void;
+  onStderr(chunk: string): void;
+  /** Tells the person what is happening (re-checking, running, verifying). */
+  progress(message: string): void;
+  sleep(ms: number): Promise<void>;
+  run?: typeof runPlan;
+}
+
+export type ExecOutcome =
+  | { kind: 'refused'; id: string; reason: RefuseReason; message: string; verdict: Verdict }
+  | { kind: 'ran'; id: string; verdict: Verdict; plan: RunPlan; result: RunResult; checks: Check[] };
+
+export type RefuseReason = 'deny' | 'declined' | 'pid-reused' | 'target-gone' | 'denied-on-recheck';
+
+/** A target whose PID now belongs to a different process (another start time), or is gone. */
+export function identityChanges(expected: readonly Pick<Target, 'pid' | 'startTime'>[], fresh: Snapshot): { pid: number; was: number; now: number | null }[] {
+  const byPid = new Map(fresh.processes.map((p) => [p.pid, p]));
+  const out: { pid: number; was: number; now: number | null }[] = [];
+  for (const t of expected) {
+    if (t.startTime === null) continue;
+    const p = byPid.get(t.pid);
+    if (!p) out.push({ pid: t.pid, was: t.startTime, now: null });
+    else if (p.startTime !== t.startTime) out.push({ pid: t.pid, was: t.startTime, now: p.startTime });
+  }
+  return out;
+}
+
+/**
+ * Runs one command: judge, confirm, re-snapshot and re-judge, refuse on PID reuse, run in its
+ * own process group, verify the effect, and audit every step (synchronously, before and after).
+ */
+export async function executeCommand(request: ExecRequest, deps: ExecDeps): Promise<ExecOutcome> {
+  const id = randomUUID();
+  const at = () => deps.now().toISOString();
+  const audit = (r: AuditRecord) => appendAudit(deps.auditPath, r);
+  const refuse = (reason: RefuseReason, message: string, verdict: Verdict): ExecOutcome => {
+    audit({ event: 'refused', id, at: at(), command: verdict.command, reason, message, decision: verdict.decision, rules: verdict.rules, targets: verdict.targets, uid: deps.uid });
+    return { kind: 'refused', id, reason, message, verdict };
+  };
+
+  const first = deps.validator.analyze(request.command, await deps.takeSnapshot(), request.checkOptions);
+  if (first.verdict.decision === 'deny') return refuse('deny', 'The validator denies this command; procdoc never runs a denied command.', first.verdict);
+  let confirmedBy: 'not-needed' | 'flag' | 'prompt' = 'not-needed';
+  if (first.verdict.decision === 'confirm') {
+    if (request.yes) confirmedBy = 'flag';
+    else if (await deps.confirm(first.verdict)) confirmedBy = 'prompt';
+    else return refuse('declined', 'Not confirmed: it needs an interactive yes, or --yes.', first.verdict);
+  }
+
+  // Judge again on a fresh snapshot right before running: time passed while the person read.
+  deps.progress('re-checking against a fresh snapshot');
+  const before = await deps.takeSnapshot();
+  // The processes the command signals, by identity (pid + start time) as judged.
+  const aimed = first.effects.flatMap((e) => (e.kind === 'signal' ? [{ pid: e.pid, startTime: e.startTime }] : []));
+  const expected = [...(request.expect ?? []), ...aimed];
+  const changed = identityChanges(expected, before);
+  const reused = changed.find((c) => c.now !== null);
+  if (reused) {
+    return refuse(
+      'pid-reused',
+      `PID ${reused.pid} now belongs to another process (start time ${reused.now}, was ${reused.was}): the target exited and its PID was reused. Nothing was run; check again.`,
+      first.verdict,
+    );
+  }
+  const gone = changed.find((c) => c.now === null);
+  if (gone) return refuse('target-gone', `PID ${gone.pid} exited before the command ran. Nothing was run; check again.`, first.verdict);
+  const second: Analysis = deps.validator.analyze(request.command, before, request.checkOptions);
+  if (second.verdict.decision === 'deny') return refuse('denied-on-recheck', 'On a fresh snapshot the validator now denies this command. Nothing was run.', second.verdict);
+  if (strictest([first.verdict.decision, second.verdict.decision]) !== first.verdict.decision && confirmedBy === 'not-needed') {
+    if (request.yes) confirmedBy = 'flag';
+    else if (await deps.confirm(second.verdict)) confirmedBy = 'prompt';
+    else return refuse('declined', 'Not confirmed: on a fresh snapshot it needs a yes.', second.verdict);
+  }
+
+  const plan = planRun(deps.validator.parse(second.text), second.text);
+  audit({
+    event: 'decision',
+    id,
+    at: at(),
+    command: second.verdict.command,
+    decision: second.verdict.decision,
+    rules: second.verdict.rules,
+    targets: second.verdict.targets,
+    confirmedBy,
+    mode: plan.mode,
+    argv: [plan.file, ...plan.args],
+    uid: deps.uid,
+  });
+  deps.progress(plan.mode === 'argv' ? `running ${[plan.file, ...plan.args].join(' ')} (no shell)` : 'running with /bin/sh -c');
+  const run = deps.run ?? runPlan;
+  let result: RunResult;
+  try {
+    result = await run(plan, {
+      timeoutMs: request.timeoutMs,
+      graceMs: 2000,
+      now: () => deps.now().getTime(),
+      onStdout: (c) => deps.onStdout(c),
+      onStderr: (c) => deps.onStderr(c),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    audit({ event: 'result', id, at: at(), command: second.verdict.command, exitCode: null, signal: null, timedOut: false, interrupted: false, error: message, durationMs: 0 });
+    throw error;
+  }
+  audit({ event: 'result', id, at: at(), command: second.verdict.command, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, interrupted: result.interrupted, error: result.error, durationMs: result.durationMs });
+
+  let checks: Check[] = [];
+  if (!result.interrupted && second.effects.length > 0) {
+    deps.progress('verifying the effect');
+    const deadline = deps.now().getTime() + (request.settleMs ?? 5000);
+    for (;;) {
+      const after = await deps.takeSnapshot();
+      checks = verifyEffects(second.effects, before, after);
+      if (settled(checks) || deps.now().getTime() >= deadline || deps.signal?.aborted === true) break;
+      await deps.sleep(250);
+    }
+    audit({ event: 'verified', id, at: at(), command: second.verdict.command, checks });
+  }
+  return { kind: 'ran', id, verdict: second.verdict, plan, result, checks };
+}

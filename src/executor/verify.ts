@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { indexSnapshot } from '../snapshot/query.js';
+import type { Snapshot } from '../snapshot/schema.js';
+import type { Effect } from '../validator/acc.js';
+import { SIGNAL, defaultAction, listHas, signalName } from '../validator/signals.js';
+
+/** One verified expectation: ok true (happened), false (did not), null (cannot tell). */
+export const CheckSchema = z.object({ what: z.string(), ok: z.boolean().nullable(), detail: z.string() });
+export type Check = z.infer<typeof CheckSchema>;
+
+/**
+ * Compares the snapshot before the command with one after it: is the target gone, did the
+ * unit come back with a new MainPID, was the zombie reaped, did the process resume. Pure.
+ */
+export function verifyEffects(effects: readonly Effect[], before: Snapshot, after: Snapshot): Check[] {
+  const b = indexSnapshot(before);
+  const a = indexSnapshot(after);
+  const checks: Check[] = [];
+  for (const e of effects) {
+    if (e.kind === 'signal') {
+      const was = b.process(e.pid);
+      const now = a.process(e.pid);
+      const same = now !== undefined && now.startTime === e.startTime;
+      const who = `PID ${e.pid} (${e.comm})`;
+      const sig = signalName(e.signal);
+      if (e.signal === SIGNAL.CHLD) {
+        const zombiesBefore = b.children(e.pid).filter((p) => p.state === 'Z');
+        if (zombiesBefore.length === 0) continue;
+        const left = zombiesBefore.filter((z) => a.process(z.pid)?.state === 'Z' && a.process(z.pid)?.startTime === z.startTime);
+        checks.push({
+          what: `zombies of ${who} reaped`,
+          ok: left.length === 0,
+          detail: left.length === 0 ? `${zombiesBefore.length} zombie child(ren) reaped.` : `${left.length} zombie(s) still there (${left.map((z) => z.pid).join(', ')}): the parent does not call wait(); restart or stop it.`,
+        });
+        continue;
+      }
+      if (e.signal === SIGNAL.CONT) {
+        checks.push({ what: `${who} resumed`, ok: !same ? null : now.state !== 'T' && now.state !== 't', detail: !same ? `${who} is gone.` : `state is now ${now.state}.` });
+        continue;
+      }
+      if (e.signal === SIGNAL.STOP || defaultAction(e.signal) === 'stop') {
+        checks.push({ what: `${who} stopped`, ok: same ? now.state === 'T' || now.state === 't' : null, detail: same ? `state is now ${now.state}.` : `${who} is gone.` });
+        continue;
+      }
+      const handled = was !== undefined && listHas(was.signals?.caught, e.signal) && e.signal !== SIGNAL.KILL;
+      if (defaultAction(e.signal) !== 'terminate' || (handled && e.signal !== SIGNAL.TERM && e.signal !== SIGNAL.INT)) {
+        checks.push({ what: `${sig} delivered to ${who}`, ok: null, detail: same ? `it handles ${sig} and is still running (state ${now.state}), as expected.` : `${who} is gone.` });
+        continue;
+      }
+      checks.push({
+        what: `${who} exited`,
+        ok: !same,
+        detail: !same ? `${who} is gone.` : `${who} is still running (state ${now.state}${now.state === 'D' ? ', uninterruptible: the signal is pending until its I/O returns' : ''}).`,
+      });
+      const unit = was?.owner.unit;
+      const before = unit ? b.unit(unit.name) : undefined;
+      if (unit && before && before.mainPid === e.pid && before.restart !== null && before.restart !== 'no') {
+        checks.push(unitCameBack(unit.name, b, a));
+      }
+    } else {
+      const verb = e.verb;
+      if (verb === 'restart' || verb === 'try-restart' || verb === 'reload-or-restart' || verb === 'try-reload-or-restart' || verb === 'condrestart') {
+        checks.push(unitCameBack(e.unit, b, a));
+      } else if (verb === 'stop' || verb === 'condstop') {
+        const u = a.unit(e.unit);
+        const stopped = u === undefined || u.activeState === 'inactive' || u.activeState === 'failed' || u.activeState === 'deactivating';
+        checks.push({ what: `${e.unit} stopped`, ok: stopped, detail: u ? `now ${u.activeState ?? '?'}/${u.subState ?? '?'}.` : 'it has no processes left.' });
+      } else if (verb === 'start' || verb === 'reload' || verb === 'force-reload') {
+        const u = a.unit(e.unit);
+        checks.push({ what: `${e.unit} active`, ok: u ? u.activeState === 'active' || u.activeState === 'activating' || u.activeState === 'reloading' : null, detail: u ? `now ${u.activeState ?? '?'}/${u.subState ?? '?'}${u.mainPid ? `, main PID ${u.mainPid}` : ''}.` : 'not in the snapshot.' });
+      }
+    }
+  }
+  return checks;
+}
+
+function unitCameBack(name: string, b: ReturnType<typeof indexSnapshot>, a: ReturnType<typeof indexSnapshot>): Check {
+  const before = b.unit(name);
+  const after = a.unit(name);
+  // The snapshot lists units that have processes: none yet means it has not come back (yet).
+  if (!after) return { what: `${name} restarted`, ok: false, detail: 'no process of the unit is running now.' };
+  const newMain = after.mainPid !== null && after.mainPid !== 0 && after.mainPid !== before?.mainPid;
+  const active = after.activeState === 'active';
+  const restarts = before?.nRestarts !== null && before?.nRestarts !== undefined && after.nRestarts !== null ? ` NRestarts ${before.nRestarts} → ${after.nRestarts}.` : '';
+  return {
+    what: `${name} restarted`,
+    ok: newMain && active,
+    detail: newMain
+      ? `${name} is ${after.activeState ?? '?'} with a new main PID ${after.mainPid} (was ${before?.mainPid ?? 'none'}).${restarts}`
+      : `${name} is ${after.activeState ?? '?'}/${after.subState ?? '?'}, main PID ${after.mainPid ?? 'none'} (unchanged).${restarts}`,
+  };
+}
+
+/** Done waiting: every check has an answer, and none is still false. */
+export function settled(checks: readonly Check[]): boolean {
+  return checks.every((c) => c.ok !== false);
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { parseQuestion } from '../context/intent.js';
+import { indexSnapshot } from '../snapshot/query.js';
+import { fakeCgroup, fakeProcess, fakeSnapshot, fakeUnit } from '../snapshot/testing.js';
+import type { Verdict } from '../validator/verdict.js';
+import { answerOffline } from './offline.js';
+
+const allowAll = (command: string): Verdict => ({ command, decision: 'allow', rules: [], alternatives: [], targets: [] });
+const cpu = (percent: number) => ({ percent, quotaPercent: null, progressed: true, ioDelta: null });
+
+function ask(question: string, snapshot = host()) {
+  const index = indexSnapshot(snapshot);
+  return answerOffline({ intent: parseQuestion(question, index), index, findings: [], pipelineReports: [], check: allowAll });
+}
+
+function host() {
+  return fakeSnapshot({
+    processes: [
+      fakeProcess({ pid: 10, comm: 'bash', argv: ['bash'] }),
+      fakeProcess({ pid: 11, ppid: 10, comm: 'python3', argv: ['python3', 'train.py'], cpu: cpu(95), rss: 500 * 2 ** 20 }),
+      fakeProcess({ pid: 12, ppid: 10, comm: 'python3', argv: ['python3', 'idle.py'], cpu: cpu(2) }),
+      fakeProcess({ pid: 13, comm: 'nginx', cpu: cpu(40), owner: { unit: { name: 'nginx.service', manager: 'system', userUid: null, slice: 'system.slice' }, container: null, supervisor: null } }),
+      fakeProcess({ pid: 14, ppid: 13, comm: 'worker', state: 'Z', argv: [] }),
+    ],
+    units: [fakeUnit({ name: 'nginx.service', mainPid: 13, restart: 'always', nRestarts: 4 })],
+    cgroups: [fakeCgroup({ path: '/' })],
+  });
+}
+
+describe('answerOffline', () => {
+  it('filters top CPU by name and threshold, with parents', () => {
+    const { answer } = ask('all python processes over 80% CPU with their parents');
+    expect(answer.pids).toEqual([11, 10]);
+    expect(answer.summary).toMatch(/python3 \(11\) 95\.0% CPU.*parent bash \(10\)/);
+    expect(answer.summary).not.toMatch(/\(12\)/);
+  });
+
+  it('names the unit and its Restart= policy for who-manages', () => {
+    const { answer } = ask('who manages nginx?');
+    expect(answer.summary).toMatch(/nginx \(13\) is managed by the system unit nginx\.service; Restart=always/);
+    expect(answer.evidence).toEqual(expect.arrayContaining(['P13.unit', 'U:nginx.service.Restart', 'U:nginx.service.NRestarts']));
+  });
+
+  it('groups zombies by parent and proposes signalling the parent', () => {
+    const { answer } = ask('any zombies?');
+    expect(answer.summary).toMatch(/1 zombie \(worker \(14\)\) of nginx \(13\)/);
+    expect(answer.commands.map((c) => c.command)).toEqual(['kill -s CHLD 13']);
+  });
+
+  it('says when a PID in the question is not in the snapshot', () => {
+    const { answer } = ask('why is pid 4242 stuck?');
+    expect(answer.summary).toMatch(/PID 4242 is not in the snapshot/);
+  });
+
+  it('flags questions outside its families as needing an LLM', () => {
+    expect(ask('tell me a story').needsLlm).toBe(true);
+    expect(ask('what is using the most memory').needsLlm).toBe(false);
+  });
+});

@@ -1,0 +1,186 @@
+import { add, readOnly, type Acc, type JudgeContext } from './acc.js';
+import { touchProcess } from './targets.js';
+
+const HARMLESS = /^\/dev\/(null|stdout|stderr|tty|fd\/\d+|zero)$/;
+const DISKS = /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|dm-|md|loop|mapper\/|disk\/|sr|mem$|kmem$|port$)/;
+const SYSTEM_TREES = ['/bin', '/boot', '/lib', '/lib32', '/lib64', '/libx32', '/sbin', '/usr'];
+const TOP_LEVEL = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib64', '/opt', '/proc', '/root', '/sbin', '/srv', '/sys', '/usr', '/var', '/run', '/tmp', '/mnt', '/media', '~', '.', '..', '*', '/*']);
+
+function under(path: string, tree: string): boolean {
+  return path === tree || path.startsWith(`${tree}/`);
+}
+
+function clean(path: string): string {
+  return path.replace(/\/+/g, '/').replace(/(.)\/$/, '$1').replace(/\/\.$/, '') || '/';
+}
+
+/** Judges writing `value` (when known) to `path`: redirects, tee, dd of=, echo > /proc/… . */
+export function judgeWrite(rawPath: string, glob: boolean, value: string | null, ctx: JudgeContext, acc: Acc, how: string): void {
+  const path = clean(rawPath);
+  if (HARMLESS.test(path) || /^&?-?\d*$/.test(rawPath)) return;
+  if (glob) {
+    add(acc, 'shell-indirection', `${how} ${rawPath}: the file name is a pattern the shell expands at run time. Name the file.`);
+    return;
+  }
+  if (path === '/proc/sysrq-trigger') {
+    add(acc, 'destructive', `Writing to /proc/sysrq-trigger makes the kernel act at once (b reboots, c crashes, o powers off, e/i kill every process). It is never a targeted fix; name the process and signal it.`);
+    return;
+  }
+  if (DISKS.test(path)) {
+    add(acc, 'destructive', `${how} ${path} overwrites a disk, partition or kernel memory device: data is lost for good.`);
+    return;
+  }
+  const oom = /^\/proc\/(\d+|self|thread-self)\/(oom_score_adj|oom_adj)$/.exec(path);
+  if (oom) {
+    judgeOomWrite(oom[1]!, oom[2] as 'oom_score_adj' | 'oom_adj', value, ctx, acc);
+    return;
+  }
+  const procPid = /^\/proc\/(\d+)\/(.+)$/.exec(path);
+  if (procPid) {
+    const file = procPid[2]!;
+    if (file === 'mem') {
+      add(acc, 'destructive', `Writing /proc/${procPid[1]}/mem changes the memory of a running process; it will corrupt it.`);
+      return;
+    }
+    const p = touchProcess(Number(procPid[1]), ctx, acc, `writing ${file}`);
+    if (p) add(acc, 'state-change', `Writes ${file} of PID ${p.pid} (${p.comm})${value !== null ? ` = ${value.trim()}` : ''}.`);
+    return;
+  }
+  if (under(path, '/proc/sys')) {
+    add(acc, 'state-change', `Changes the kernel setting ${path.slice(10).replace(/\//g, '.')}${value !== null ? ` to ${value.trim()}` : ''} for the whole machine (until reboot). Note the old value first (cat ${path}).`);
+    return;
+  }
+  if (under(path, '/sys/fs/cgroup')) {
+    judgeCgroupWrite(path, value, acc);
+    return;
+  }
+  if (path === '/sys/power/state' || path === '/sys/power/disk') {
+    add(acc, 'destructive', `Writing ${path} suspends or hibernates the machine.`);
+    return;
+  }
+  if (under(path, '/sys') || under(path, '/proc')) {
+    add(acc, 'state-change', `Writes the kernel interface ${path}${value !== null ? ` (${value.trim()})` : ''}: it changes the running kernel's behaviour.`);
+    return;
+  }
+  if (SYSTEM_TREES.some((t) => under(path, t))) {
+    add(acc, 'destructive', `${how} ${path} overwrites part of the installed system (programs or libraries), which can leave the machine unbootable. Use the package manager.`);
+    return;
+  }
+  add(acc, 'state-change', `${how} ${path}${under(path, '/etc') ? ' (system configuration)' : ''}.`);
+}
+
+function judgeOomWrite(who: string, file: 'oom_score_adj' | 'oom_adj', value: string | null, ctx: JudgeContext, acc: Acc): void {
+  const [min, max] = file === 'oom_score_adj' ? [-1000, 1000] : [-17, 15];
+  const v = value?.trim() ?? null;
+  if (v === null || !/^[+-]?\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    add(
+      acc,
+      'oom-score-adj-invalid',
+      v === null
+        ? `The value written to ${file} cannot be seen in the command. Write a literal integer from ${min} to ${max}, e.g. echo -500 > /proc/PID/${file}.`
+        : `"${v}" is not a valid ${file}: it must be an integer from ${min} (never OOM-kill) to ${max} (kill first); the kernel rejects anything else.`,
+    );
+    return;
+  }
+  if (who === 'self' || who === 'thread-self') {
+    add(acc, 'state-change', `Sets ${file} of the writing process itself (${v}); it ends with the command, so this has no lasting effect.`);
+    return;
+  }
+  const p = touchProcess(Number(who), ctx, acc, `setting ${file}`);
+  if (!p) return;
+  const n = Number(v);
+  const meaning = n <= -1000 ? 'the OOM killer will never pick it, so others die first' : n < 0 ? 'the OOM killer is less likely to pick it' : n > 0 ? 'the OOM killer will pick it sooner' : 'back to the default';
+  add(acc, 'state-change', `Sets ${file} of PID ${p.pid} (${p.comm}) from ${p.oomScoreAdj ?? '?'} to ${n}: ${meaning}.`);
+}
+
+function judgeCgroupWrite(path: string, value: string | null, acc: Acc): void {
+  const file = path.split('/').pop() ?? '';
+  const dir = path.slice(0, path.length - file.length - 1);
+  if (file === 'cgroup.kill') {
+    add(acc, 'broadcast-kill', `Writing cgroup.kill SIGKILLs every process in ${dir} and its children at once, with no cleanup. Stop the unit or signal the processes (TERM first).`);
+    return;
+  }
+  const v = value?.trim() ?? null;
+  if (file === 'freezer.state' || file === 'cgroup.freeze') {
+    const freezing = v === 'FROZEN' || v === '1';
+    add(acc, 'state-change', freezing ? `Freezes every process in ${dir}: they stop running (shown as D or stopped) until thawed.` : `Sets ${file} of ${dir}${v !== null ? ` to ${v}` : ''}${v === 'THAWED' || v === '0' ? ' — the processes run again' : ''}.`);
+    return;
+  }
+  if (file === 'cgroup.procs' || file === 'tasks' || file === 'cgroup.threads') {
+    add(acc, 'state-change', `Moves ${v !== null ? `PID ${v}` : 'a process'} into ${dir}: its limits apply from now on.`);
+    return;
+  }
+  add(acc, 'state-change', `Sets ${file} of cgroup ${dir}${v !== null ? ` to ${v}` : ''}: limits take effect at once${/memory\.(max|limit_in_bytes|high)/.test(file) ? ' (a limit below current usage makes the kernel reclaim or OOM-kill at once)' : ''}.`);
+}
+
+/** rm: refuse the system and whole trees; otherwise a confirmed state change. */
+export function judgeRm(args: readonly string[], globs: readonly boolean[], acc: Acc): void {
+  let recursive = false;
+  let noPreserve = false;
+  const paths: { path: string; glob: boolean }[] = [];
+  let opts = true;
+  args.forEach((a, i) => {
+    if (opts && a === '--') opts = false;
+    else if (opts && a.startsWith('--')) {
+      if (a === '--recursive') recursive = true;
+      if (a === '--no-preserve-root') noPreserve = true;
+    } else if (opts && a.startsWith('-') && a.length > 1) {
+      if (/[rR]/.test(a)) recursive = true;
+    } else paths.push({ path: a, glob: globs[i] ?? false });
+  });
+  if (noPreserve) return void add(acc, 'destructive', 'rm --no-preserve-root removes the whole file system. Never.');
+  if (paths.length === 0) return void add(acc, 'unparseable', 'rm without a file does nothing.');
+  for (const { path, glob } of paths) {
+    const p = clean(path);
+    const top = TOP_LEVEL.has(p) || /^\/[^/]*\*[^/]*$/.test(p) || (glob && p.split('/').filter(Boolean).length <= 1);
+    if (top || under(p, '/proc') || under(p, '/sys') || under(p, '/dev') || SYSTEM_TREES.some((t) => under(p, t)) || (recursive && (under(p, '/etc') || p === '/var' || p === '/home'))) {
+      add(acc, 'destructive', `rm ${recursive ? '-r ' : ''}${path} deletes ${top ? 'a whole top-level tree or everything matching a pattern' : 'part of the system'}; that is unrecoverable and no process problem needs it.`);
+      continue;
+    }
+    add(acc, 'state-change', `Deletes ${path}${recursive ? ' and everything under it' : ''}${glob ? ' (a pattern: check what it matches with ls first)' : ''}.`);
+  }
+}
+
+/** dd: writing a device is destructive; of=FILE is a write; otherwise it only copies to stdout. */
+export function judgeDd(args: readonly string[], ctx: JudgeContext, acc: Acc): void {
+  const of = args.find((a) => a.startsWith('of='));
+  if (of === undefined) return readOnly(acc, 'dd');
+  judgeWrite(of.slice(3), false, null, ctx, acc, 'dd writes');
+}
+
+const DESTRUCTIVE_COMMANDS: Record<string, string> = {
+  mkfs: 'creates a new file system, erasing the device',
+  mke2fs: 'creates a new file system, erasing the device',
+  mkswap: 'turns a device into swap, erasing it',
+  wipefs: 'erases file-system signatures',
+  fdisk: 'rewrites the partition table',
+  sfdisk: 'rewrites the partition table',
+  gdisk: 'rewrites the partition table',
+  sgdisk: 'rewrites the partition table',
+  parted: 'rewrites the partition table',
+  shred: 'overwrites files or devices beyond recovery',
+  blkdiscard: 'discards every block of a device',
+  shutdown: 'shuts the machine down',
+  reboot: 'reboots the machine',
+  poweroff: 'powers the machine off',
+  halt: 'halts the machine',
+  kexec: 'boots another kernel',
+  init: 'changes the runlevel (0 halts, 6 reboots)',
+  telinit: 'changes the runlevel (0 halts, 6 reboots)',
+  'systemd-sysext': 'changes the system image',
+};
+
+export function destructiveCommand(name: string): string | null {
+  if (name.startsWith('mkfs.')) return DESTRUCTIVE_COMMANDS.mkfs!;
+  return DESTRUCTIVE_COMMANDS[name] ?? null;
+}
+
+export function judgeRecursiveMode(name: string, args: readonly string[], acc: Acc): void {
+  const recursive = args.some((a) => a === '-R' || a === '--recursive' || /^-[a-zA-Z]*R/.test(a));
+  const paths = args.filter((a) => !a.startsWith('-')).slice(1).map(clean);
+  if (recursive && paths.some((p) => TOP_LEVEL.has(p) || SYSTEM_TREES.some((t) => under(p, t)) || p === '/etc' || p === '/var')) {
+    add(acc, 'destructive', `${name} -R on ${paths.join(' ')} changes ownership or permissions of a whole system tree; services and sudo stop working.`);
+    return;
+  }
+  add(acc, 'state-change', `${name} changes ${paths.join(' ') || 'files'}.`);
+}

@@ -1,0 +1,137 @@
+import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
+import type { Parser as TsParser } from 'web-tree-sitter';
+import { indexSnapshot, type SnapshotIndex } from '../snapshot/query.js';
+import type { Snapshot } from '../snapshot/schema.js';
+import { newAcc, type Acc, type Effect, type JudgeContext } from './acc.js';
+import { judgeScript } from './commands.js';
+import { parseScript, quoteArgv, type ParsedScript } from './parse.js';
+import { DEFAULT_CRITICAL_COMMS, DEFAULT_CRITICAL_UNITS } from './targets.js';
+import { hit, strictest } from './rules.js';
+import type { RuleHit, Verdict } from './verdict.js';
+
+export { DEFAULT_CRITICAL_COMMS, DEFAULT_CRITICAL_UNITS } from './targets.js';
+export { quoteArgv, type ParsedScript, type SimpleCommand } from './parse.js';
+export type { Effect } from './acc.js';
+export { RULE_DECISIONS, strictest, hit, type RuleId } from './rules.js';
+export type { Decision, RuleHit, Target, Verdict, VerdictSummary } from './verdict.js';
+
+export interface CheckOptions {
+  /** argv form (several words after --) vs shell text. An array of one word is shell text unless this is true. */
+  argv?: boolean;
+  /** comm names of critical daemons; replaces DEFAULT_CRITICAL_COMMS. */
+  criticalComms?: readonly string[];
+  /** Critical unit names; replaces DEFAULT_CRITICAL_UNITS. */
+  criticalUnits?: readonly string[];
+}
+
+export interface Validator {
+  /** Judges a command against a snapshot. Pure and synchronous. */
+  check(command: string | readonly string[], snapshot: Snapshot, options?: CheckOptions): Verdict;
+  /** The verdict and what the command is expected to do (for the executor's verification). */
+  analyze(command: string | readonly string[], snapshot: Snapshot, options?: CheckOptions): Analysis;
+  /** The parsed form, for the executor (which runs argv without a shell when it can). */
+  parse(text: string): ParsedScript;
+}
+
+export interface Analysis {
+  verdict: Verdict;
+  /** The shell text that was judged (argv quote-joined). */
+  text: string;
+  effects: Effect[];
+}
+
+export interface LoadOptions {
+  /**
+   * Keep V8 from optimising the parser's WebAssembly in the background (--liftoff-only).
+   * The optimising compile would otherwise hold the process open ~1 s at exit; the baseline
+   * compiler is fast enough for shell commands. Default true.
+   */
+  liftoffOnly?: boolean;
+}
+
+/** Loads tree-sitter-bash once; the returned validator is reused for every check. */
+export async function loadValidator(options: LoadOptions = {}): Promise<Validator> {
+  if (options.liftoffOnly !== false) setFlagsFromString('--liftoff-only');
+  const { Parser, Language } = await import('web-tree-sitter');
+  const require = createRequire(import.meta.url);
+  await Parser.init();
+  const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return validatorFor(parser);
+}
+
+function validatorFor(parser: TsParser): Validator {
+  const parse = (text: string): ParsedScript => parseScript(parser, text);
+  // Callers judge many commands against one snapshot (every remediation, every LLM proposal):
+  // index it once. Held by this validator, not the module; snapshots are never mutated.
+  const indexes = new WeakMap<Snapshot, SnapshotIndex>();
+  const indexOf = (snapshot: Snapshot): SnapshotIndex => {
+    let idx = indexes.get(snapshot);
+    if (!idx) {
+      idx = indexSnapshot(snapshot);
+      indexes.set(snapshot, idx);
+    }
+    return idx;
+  };
+  const analyze = (command: string | readonly string[], snapshot: Snapshot, options: CheckOptions = {}): Analysis => {
+    const { text, display } = commandText(command, options);
+    const ctx: JudgeContext = {
+      idx: indexOf(snapshot),
+      criticalComms: options.criticalComms ?? DEFAULT_CRITICAL_COMMS,
+      criticalUnits: options.criticalUnits ?? DEFAULT_CRITICAL_UNITS,
+      parse,
+      depth: 0,
+    };
+    const acc = newAcc();
+    if (text.trim() === '') {
+      acc.hits.push(hit('unparseable', 'The command is empty: there is nothing to check. Pass the command after --.'));
+    } else if (text.includes('\0')) {
+      acc.hits.push(hit('unparseable', 'The command contains a NUL byte, which no shell passes through. Remove it.'));
+    } else {
+      judgeScript(parse(text), ctx, acc);
+    }
+    return { verdict: finalize(display, acc), text, effects: acc.effects };
+  };
+  return { parse, analyze, check: (command, snapshot, options) => analyze(command, snapshot, options).verdict };
+}
+
+function commandText(command: string | readonly string[], options: CheckOptions): { text: string; display: string } {
+  if (typeof command === 'string') return { text: command, display: command };
+  if (command.length === 1 && options.argv !== true) return { text: command[0]!, display: command[0]! };
+  const text = quoteArgv(command);
+  return { text, display: text };
+}
+
+const MAX_PER_RULE = 4;
+
+function finalize(command: string, acc: Acc): Verdict {
+  let rules: RuleHit[] = [];
+  const perRule = new Map<string, number>();
+  const dropped = new Map<string, number>();
+  for (const h of acc.hits) {
+    const n = perRule.get(h.id) ?? 0;
+    perRule.set(h.id, n + 1);
+    if (n < MAX_PER_RULE) rules.push(h);
+    else dropped.set(h.id, (dropped.get(h.id) ?? 0) + 1);
+  }
+  for (const [id, n] of dropped) {
+    const last = rules.findLast((r) => r.id === id);
+    if (last) rules = rules.map((r) => (r === last ? { ...r, message: `${r.message} (…and ${n} more like this)` } : r));
+  }
+  if (rules.length === 0) {
+    rules = [hit('read-only', acc.readOnly.length > 0 ? `Only reads: ${acc.readOnly.join(', ')}. Nothing on the system changes.` : 'Nothing on the system changes.')];
+  }
+  const decision = strictest(rules.map((r) => r.decision));
+  // Deny first, then confirm: the reader sees the blocking reason at the top.
+  const order = { deny: 0, confirm: 1, allow: 2 } as const;
+  rules = rules.map((r, i) => ({ r, i })).sort((a, b) => order[a.r.decision] - order[b.r.decision] || a.i - b.i).map(({ r }) => r);
+  return {
+    command,
+    decision,
+    rules,
+    alternatives: decision === 'allow' ? [] : acc.alternatives,
+    targets: [...acc.targets.values()],
+  };
+}

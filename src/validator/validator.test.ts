@@ -1,0 +1,190 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { fakeCgroup, fakeProcess, fakeSnapshot } from '../snapshot/testing.js';
+import { validatorHost } from './testing.js';
+import { loadValidator, type Validator } from './index.js';
+import { VerdictSchema } from './verdict.js';
+
+let validator: Validator;
+beforeAll(async () => {
+  validator = await loadValidator();
+});
+
+const ids = (command: string | string[], snapshot = validatorHost()) => validator.check(command, snapshot).rules.map((r) => r.id);
+
+describe('parsing', () => {
+  test('one argument is shell text: separators inside it split commands', () => {
+    expect(validator.check(['ps; kill -9 1'], validatorHost()).decision).toBe('deny');
+  });
+
+  test('several arguments are an argv: a separator inside one word stays data', () => {
+    const verdict = validator.check(['echo', 'a; kill -9 1'], validatorHost());
+    expect(verdict.decision).toBe('allow');
+    expect(verdict.command).toBe("echo 'a; kill -9 1'");
+  });
+
+  test('argv words with quotes and dollars are not re-split or expanded', () => {
+    expect(validator.check(['grep', "it's $HOME", '/proc/1/status'], validatorHost()).decision).toBe('allow');
+  });
+
+  test('an argv that starts with an assignment-looking word is not an assignment', () => {
+    expect(ids(['PATH=/tmp', 'ps'])).toContain('unknown-command');
+  });
+
+  test('quote removal, escapes and $-quoting resolve the real program name', () => {
+    for (const spelling of ["'kill'", 'k\\ill', '"k"ill', "$'\\x6bill'", '\\kill']) {
+      expect(ids(`${spelling} -9 500`)).toContain('sigkill-on-managed-unit');
+    }
+  });
+
+  test('command substitutions are judged as commands, and make the word unknowable', () => {
+    const rules = ids('echo "$(kill -9 1)"');
+    expect(rules).toContain('target-pid1');
+    expect(rules).toContain('shell-indirection');
+  });
+
+  test('syntax errors are unparseable, with a hint', () => {
+    const verdict = validator.check("kill -9 '1", validatorHost());
+    expect(verdict.decision).toBe('deny');
+    expect(verdict.rules[0]?.id).toBe('unparseable');
+    expect(verdict.rules[0]?.message).toMatch(/Fix the syntax/);
+  });
+
+  test('nesting is followed to a limit', () => {
+    const deep = "sh -c \"sh -c 'sh -c \\\"sh -c \\\\\\\"sh -c ps\\\\\\\"\\\"'\"";
+    expect(validator.check(deep, validatorHost()).decision).toBe('deny');
+  });
+});
+
+describe('signals and targets', () => {
+  test('kill -9 of a Restart=always unit main PID is denied with systemctl restart and a respawn note', () => {
+    const verdict = validator.check('kill -9 500', validatorHost());
+    expect(verdict.decision).toBe('deny');
+    expect(verdict.rules[0]?.id).toBe('sigkill-on-managed-unit');
+    expect(verdict.rules[0]?.message).toMatch(/Restart=always would start it again anyway/);
+    expect(verdict.alternatives).toEqual(['systemctl restart nginx.service']);
+    expect(verdict.targets).toEqual([{ pid: 500, startTime: 1500, comm: 'nginx', unit: 'nginx.service' }]);
+  });
+
+  test('a zombie names its parent and how to get it reaped', () => {
+    const verdict = validator.check('kill -9 700', validatorHost());
+    expect(verdict.rules.map((r) => r.id)).toEqual(['target-zombie']);
+    expect(verdict.rules[0]?.message).toMatch(/PID 650 \(reaper\)/);
+    expect(verdict.alternatives).toContain('kill -s CHLD 650');
+  });
+
+  test('SIGKILL first suggests SIGTERM', () => {
+    const verdict = validator.check('kill -9 1100', validatorHost());
+    expect(verdict.decision).toBe('confirm');
+    expect(verdict.alternatives).toEqual(['kill -TERM 1100']);
+  });
+
+  test('SIGKILL to a process that ignores SIGTERM does not suggest SIGTERM', () => {
+    const verdict = validator.check('kill -9 820', validatorHost());
+    expect(verdict.decision).toBe('confirm');
+    expect(verdict.alternatives).toEqual([]);
+    expect(verdict.rules[0]?.message).toMatch(/ignores SIGTERM/);
+  });
+
+  test('SIGTERM to a TERM-ignorer says it will do nothing', () => {
+    expect(ids('kill 820')).toEqual(['signal-ignored']);
+  });
+
+  test('the caller and procdoc itself are protected, also through kill 0 and process groups', () => {
+    expect(ids('kill 999')).toEqual(['target-self']);
+    expect(ids('kill 1000')).toEqual(['target-self']);
+    expect(ids('kill 0')).toEqual(['target-self']);
+    expect(ids('kill -- -1000')).toEqual(['target-self']);
+  });
+
+  test('a container init is PID 1 of its namespace; stopping goes through the runtime', () => {
+    const verdict = validator.check('kill 900', validatorHost());
+    expect(verdict.rules[0]?.id).toBe('target-pid1');
+    expect(verdict.rules[0]?.message).toMatch(/does not catch SIGTERM/);
+    expect(verdict.alternatives).toEqual(['docker stop abc123def456']);
+  });
+
+  test('a D-state target in a frozen cgroup says to thaw it', () => {
+    const snapshot = fakeSnapshot({
+      processes: [fakeProcess({ pid: 50, comm: 'sleep', state: 'D', cgroup: { v2: null, v1: { freezer: '/t' } } })],
+      cgroups: [fakeCgroup({ path: '/t', version: 1, controllers: ['freezer'], freezer: { state: 'FROZEN' } })],
+    });
+    const verdict = validator.check('kill 50', snapshot);
+    expect(verdict.rules[0]?.id).toBe('uninterruptible-target');
+    expect(verdict.rules[0]?.message).toMatch(/FROZEN: thaw it first/);
+  });
+
+  test('targets carry pid and start time', () => {
+    expect(validator.check('kill -TERM 1100', validatorHost()).targets).toEqual([{ pid: 1100, startTime: 2100, comm: 'sleep', unit: null }]);
+  });
+
+  test('critical daemons are configurable', () => {
+    expect(ids('kill 1100')).toEqual(['state-change']);
+    expect(validator.check('kill 1100', validatorHost(), { criticalComms: ['sleep'] }).rules.map((r) => r.id)).toEqual(['target-critical']);
+  });
+
+  test('kill -0 only probes', () => {
+    expect(validator.check('kill -0 1100', validatorHost()).decision).toBe('allow');
+  });
+});
+
+describe('pattern expansion (blast radius)', () => {
+  test('pkill -f matches the whole argv', () => {
+    const verdict = validator.check('pkill -f server.py', validatorHost());
+    expect(verdict.targets.map((t) => t.pid)).toEqual([1200]);
+    expect(verdict.alternatives).toEqual(['kill -TERM 1200']);
+  });
+
+  test('pkill matches comm, which the kernel cuts to 15 characters', () => {
+    const snapshot = fakeSnapshot({ processes: [fakeProcess({ pid: 70, comm: 'averyveryverylo', argv: ['averyveryverylongname'] })] });
+    expect(validator.check('pkill -x averyveryverylongname', snapshot).rules.map((r) => r.id)).toEqual(['target-not-found']);
+    expect(validator.check('pkill -x averyveryverylo', snapshot).targets.map((t) => t.pid)).toEqual([70]);
+    expect(validator.check('killall averyveryverylongname', snapshot).targets.map((t) => t.pid)).toEqual([70]);
+  });
+
+  test('-u selects by user; the caller among them is denied', () => {
+    const verdict = validator.check('pkill -u alice', validatorHost());
+    expect(verdict.decision).toBe('deny');
+    expect(verdict.rules.map((r) => r.id)).toContain('broad-match');
+    expect(verdict.targets.map((t) => t.pid).sort()).toEqual([1000, 1100, 1200, 999]);
+  });
+
+  test('a pattern that matches nothing is denied as not found', () => {
+    expect(ids('pkill -x nginxx')).toEqual(['target-not-found']);
+  });
+});
+
+describe('units, writes and the contract', () => {
+  test('systemctl read verbs are allowed and unit actions confirmed, critical ones denied', () => {
+    expect(validator.check('systemctl status nginx', validatorHost()).decision).toBe('allow');
+    expect(validator.check('systemctl restart nginx', validatorHost()).decision).toBe('confirm');
+    expect(ids('systemctl stop ssh')).toEqual(['critical-unit-action']);
+  });
+
+  test('oom_score_adj values are range-checked', () => {
+    expect(validator.check('echo -1000 > /proc/1100/oom_score_adj', validatorHost()).decision).toBe('confirm');
+    expect(ids('echo -1001 > /proc/1100/oom_score_adj')).toEqual(['oom-score-adj-invalid']);
+    expect(ids('echo 12 > /proc/1100/oom_adj')).toEqual(['state-change']);
+  });
+
+  test('every verdict matches the JSON contract and denials come first', () => {
+    for (const c of ['kill -9 500', 'pkill .', 'ps', 'rm -rf /', 'kill 1100; kill -9 1']) {
+      const verdict = validator.check(c, validatorHost());
+      expect(VerdictSchema.parse(verdict)).toEqual(verdict);
+      if (verdict.decision === 'deny') expect(verdict.rules[0]?.decision).toBe('deny');
+    }
+  });
+
+  test('check is pure: it does not change the snapshot and gives the same answer twice', () => {
+    const snapshot = validatorHost();
+    const copy = structuredClone(snapshot);
+    const a = validator.check('pkill -9 nginx', snapshot);
+    const b = validator.check('pkill -9 nginx', snapshot);
+    expect(a).toEqual(b);
+    expect(snapshot).toEqual(copy);
+  });
+
+  test('an empty command is unparseable', () => {
+    expect(ids('')).toEqual(['unparseable']);
+    expect(ids([])).toEqual(['unparseable']);
+  });
+});

@@ -1,0 +1,33 @@
+import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { AskResultSchema, type AskResult } from '../../src/llm/answer.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI in-process with captured output and a given environment. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}, options: { tty?: boolean } = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    stdoutIsTTY: options.tty === true,
+    stdinIsTTY: false,
+    // No user config and no LLM unless a test says so.
+    env: { HOME: '/nonexistent-home', XDG_CONFIG_HOME: '/nonexistent-config', ...env },
+    confirm: () => Promise.resolve(false),
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+/** `procdoc ask --json …`, parsed and checked against the contract. */
+export async function askJson(args: string[], env: NodeJS.ProcessEnv = {}): Promise<AskResult & { stderr: string }> {
+  const run = await runCli(['ask', '--json', ...args], env);
+  if (run.code !== 0) throw new Error(`ask exited ${run.code}: ${run.stderr}`);
+  return { ...AskResultSchema.parse(JSON.parse(run.stdout)), stderr: run.stderr };
+}

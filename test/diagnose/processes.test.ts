@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { signal } from '../support/proc-fs.js';
+import { listProcesses, readStat, startPidNamespace, startProcess, startStopped, startTermIgnorer, startZombie, stopAll, waitFor } from '../support/procs.js';
+import { cpuSecondsOf, expectWellFormed, findingFor, liveDiagnosis, rssOf } from './live.js';
+
+afterEach(async () => {
+  await stopAll();
+});
+
+describe('diagnose on real processes', () => {
+  it('blames the parent of an unreaped zombie, and never proposes to kill the zombie', async () => {
+    const z = await startZombie();
+    const { findings } = await liveDiagnosis();
+    const f = findingFor(findings, 'zombie-unreaped', z.zombiePid);
+    expect(f).toMatchObject({ severity: 'warning', culpritPid: z.parentPid });
+    expect(f.remediation.map((r) => r.command)).toContain(`kill -s CHLD ${z.parentPid}`);
+    expect(f.remediation.some((r) => r.command.includes(String(z.zombiePid)))).toBe(false);
+    expectWellFormed(f);
+  });
+
+  it('finds the leftovers of a background pipeline whose shell exited', async () => {
+    const s = await startProcess('sleep 600 | cat & sleep 600 & exit 0');
+    const left = await waitFor(
+      () => {
+        const mine = listProcesses().filter((p) => p.pgid === s.pgid && p.pid !== s.pid && p.state !== 'Z');
+        return mine.length === 3 && mine.every((p) => p.ppid === 1) ? mine : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the pipeline to be adopted by init' },
+    );
+    const { findings } = await liveDiagnosis();
+    const f = findingFor(findings, 'orphaned-descendants', left[0]!.pid);
+    expect(f.severity).toBe('warning');
+    expect([...f.pids].sort()).toEqual(left.map((p) => p.pid).sort());
+    expect(f.remediation[0]?.command).toBe(`kill -s TERM -- -${s.pgid}`);
+  });
+
+  it('reports a pipeline stalled by a stopped stage, with the stage as culprit', async () => {
+    const s = await startProcess('yes | cat | wc -c');
+    const cat = await waitFor(() => listProcesses().find((p) => p.pgid === s.pgid && p.comm === 'cat'), { what: 'cat to start' });
+    signal(cat.pid, 'SIGSTOP');
+    await waitFor(() => readStat(cat.pid)?.state === 'T', { what: 'cat to stop' });
+    const { findings } = await liveDiagnosis();
+    const f = findingFor(findings, 'pipeline-stalled', cat.pid);
+    expect(f).toMatchObject({ severity: 'warning', culpritPid: cat.pid });
+    expect(f.title).toMatch(/stage-stopped/);
+    expect(findingFor(findings, 'stopped-process', cat.pid).severity).toBe('warning');
+  });
+
+  it('warns about a process stopped outside job control and proposes SIGCONT', async () => {
+    const p = await startStopped();
+    const { findings } = await liveDiagnosis();
+    const f = findingFor(findings, 'stopped-process', p.pid);
+    expect(f.severity).toBe('warning');
+    expect(f.remediation[0]?.command).toBe(`kill -s CONT -- -${p.pgid}`);
+    expectWellFormed(f);
+  });
+
+  it('notes that a plain kill will not stop a process that ignores SIGTERM', async () => {
+    const p = await startTermIgnorer();
+    const { findings } = await liveDiagnosis();
+    const f = findingFor(findings, 'sigterm-ignored', p.pid);
+    expect(f.severity).toBe('info');
+    expect(f.evidence[0]).toEqual({ source: `/proc/${p.pid}/status`, field: 'SigIgn has SIGTERM', value: true });
+  });
+
+  it('warns about PID 1 of a PID namespace that does not handle SIGTERM', async () => {
+    const ns = await startPidNamespace();
+    const { findings } = await liveDiagnosis({ deepPids: [ns.initPid] });
+    const f = findingFor(findings, 'pid1-without-handler', ns.initPid);
+    expect(f).toMatchObject({ severity: 'warning', culpritPid: ns.initPid });
+  });
+
+  it('warns when open descriptors approach RLIMIT_NOFILE', async () => {
+    // 40 allowed, fds 0-35 open (90%), inherited across exec by sleep.
+    const p = await startProcess('ulimit -n 40; for i in $(seq 3 35); do eval "exec $i</dev/null"; done; exec sleep 600');
+    await waitFor(() => readStat(p.pid)?.comm === 'sleep', { what: 'sleep to exec' });
+    const { findings } = await liveDiagnosis({ deepPids: [p.pid] });
+    const f = findingFor(findings, 'fd-near-limit', p.pid);
+    expect(f.severity).toBe('warning');
+    expect(f.evidence).toContainEqual({ source: `/proc/${p.pid}/limits`, field: 'Max open files (soft)', value: 40 });
+    expect(f.remediation[0]?.command).toMatch(new RegExp(`^prlimit --pid ${p.pid} --nofile=`));
+  });
+
+  it('flags a busy loop that has burnt CPU as runaway', async () => {
+    const p = await startProcess('exec timeout 30 bash -c "while :; do :; done"');
+    const loop = await waitFor(() => listProcesses().find((q) => q.ppid === p.pid && q.comm === 'bash'), { what: 'the loop to start' });
+    await waitFor(() => cpuSecondsOf(loop.pid) >= 1, { timeoutMs: 15_000, what: 'the loop to burn 1 s of CPU' });
+    // Two shared cores and other work: the loop may get well under a full CPU here.
+    const { findings } = await liveDiagnosis({ sampleMs: 500, thresholds: { runawayMinCpuSeconds: 1, runawayCpuPercent: 30 } });
+    const f = findingFor(findings, 'runaway-cpu', loop.pid);
+    expect(f).toMatchObject({ severity: 'warning', culpritPid: loop.pid });
+    expectWellFormed(f);
+  });
+
+  it('finds busy processes pinned to the same CPU', async () => {
+    const a = await startProcess('exec taskset -c 0 timeout 30 bash -c "while :; do :; done"');
+    const b = await startProcess('exec taskset -c 0 timeout 30 bash -c "while :; do :; done"');
+    const loops = await waitFor(
+      () => {
+        const found = listProcesses().filter((q) => (q.ppid === a.pid || q.ppid === b.pid) && q.comm === 'bash');
+        return found.length === 2 ? found : undefined;
+      },
+      { what: 'both loops to start' },
+    );
+    const { findings } = await liveDiagnosis({ sampleMs: 500, thresholds: { affinityBusyPercent: 10, affinityMinDemandRatio: 0.3 } });
+    const f = findingFor(findings, 'affinity-contention', loops[0]!.pid);
+    expect(f.pids).toEqual(expect.arrayContaining(loops.map((l) => l.pid)));
+    expect(f.severity).toBe('warning');
+  });
+
+  it('flags a SCHED_FIFO busy loop as a realtime hog (pinned to one CPU, 3 s at most)', async () => {
+    const p = await startProcess('exec chrt -f 10 taskset -c 1 timeout 3 bash -c "while :; do :; done"');
+    const loop = await waitFor(() => listProcesses().find((q) => q.ppid === p.pid && q.comm === 'bash'), { what: 'the realtime loop to start' });
+    const { findings } = await liveDiagnosis({ sampleMs: 400 });
+    signal(loop.pid, 'SIGKILL');
+    const f = findingFor(findings, 'realtime-hog', loop.pid);
+    expect(['critical', 'warning']).toContain(f.severity);
+    expect(f.remediation[0]?.command).toBe(`chrt --other -p 0 ${loop.pid}`);
+  });
+
+  it('sees memory that keeps growing over a sampled window (--for)', async () => {
+    const p = await startProcess(`exec python3 -c "
+import time
+a = []
+for _ in range(150):
+    a.append(b'x' * (2 << 20))
+    time.sleep(0.1)
+time.sleep(600)
+"`);
+    await waitFor(() => rssOf(p.pid) > 20 * 2 ** 20, { timeoutMs: 15_000, what: 'python to start allocating' });
+    const { findings } = await liveDiagnosis({ windowMs: 3000 });
+    const f = findingFor(findings, 'memory-growth', p.pid);
+    expect(f).toMatchObject({ severity: 'warning', culpritPid: p.pid });
+  });
+
+  it('notes a supervisor that the OOM killer would take before its workers', async () => {
+    const p = await startProcess(`exec python3 -c "
+import subprocess, time
+ballast = b'x' * (200 << 20)
+workers = [subprocess.Popen(['sleep', '600']) for _ in range(2)]
+time.sleep(600)
+"`);
+    await waitFor(() => rssOf(p.pid) > 190 * 2 ** 20 && listProcesses().filter((q) => q.ppid === p.pid && q.comm === 'sleep').length === 2, {
+      timeoutMs: 15_000,
+      what: 'the supervisor to allocate and start two workers',
+    });
+    const { findings } = await liveDiagnosis();
+    const f = findingFor(findings, 'oom-controller-exposed', p.pid);
+    // Plenty of memory here: a latent risk, not a warning.
+    expect(f).toMatchObject({ severity: 'info', culpritPid: p.pid });
+    expect(f.remediation[0]?.command).toBe(`choom -p ${p.pid} -n -500`);
+  });
+});

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DiagnoseJsonSchema } from '../../src/analyzers/report.js';
+import { DEFAULT_THRESHOLDS } from '../../src/analyzers/thresholds.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { waitFor } from '../support/procs.js';
+
+/** The host's CPU "some" pressure over the last minute, read independently of procdoc. */
+function cpuPressureAvg60(): number {
+  const line = readFileSync('/proc/pressure/cpu', 'utf8').split('\n')[0] ?? '';
+  return Number(/avg60=([\d.]+)/.exec(line)?.[1] ?? 0);
+}
+
+describe('procdoc diagnose on this quiet machine', () => {
+  it('reports nothing at warning or above and exits 0', { timeout: 150_000 }, async () => {
+    // Agents and builds share this host's two CPUs: give the minute average a bounded chance
+    // to settle after earlier test files' busy loops.
+    await waitFor(() => cpuPressureAvg60() < DEFAULT_THRESHOLDS.psiCpuSome, { timeoutMs: 90_000, intervalMs: 2000, what: 'CPU pressure to settle' }).catch(() => undefined);
+    let out = '';
+    const io: CliIo = { stdout: (t) => void (out += t), stderr: () => undefined, stdoutIsTTY: false, stdinIsTTY: false, env: {}, confirm: () => Promise.resolve(false) };
+    const code = await main(['diagnose', '--json'], io);
+    const report = DiagnoseJsonSchema.parse(JSON.parse(out));
+    const serious = report.findings.filter((f) => f.severity !== 'info');
+    // The one warning a busy shared host may truly have is CPU contention from outside this
+    // test: allowed only when /proc/pressure/cpu confirms it independently.
+    const unexplained = serious.filter((f) => !(f.code === 'pressure-stall' && f.cgroups.length === 0 && f.title.includes('cpu') && cpuPressureAvg60() >= DEFAULT_THRESHOLDS.psiCpuSome / 2));
+    expect(unexplained.map((f) => `${f.code}: ${f.title}`)).toEqual([]);
+    expect(code).toBe(serious.length === 0 ? 0 : 1);
+  });
+});

@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { AuditRecordSchema, executeCommand, type AuditRecord, type ExecDeps } from '../../src/executor/index.js';
+import type { Snapshot } from '../../src/snapshot/schema.js';
+import { takeSnapshot } from '../../src/snapshot/take.js';
+import { loadValidator, type Validator } from '../../src/validator/index.js';
+import { listProcesses, readStat, startProcess, stopAll, waitFor } from '../support/procs.js';
+
+let validator: Validator;
+let stateDir: string;
+
+const live = () => takeSnapshot({ procRoot: '/proc', sysRoot: '/sys', deep: false, deepPids: [], sampleMs: 0, serviceManager: true });
+
+function deps(overrides: Partial<ExecDeps> = {}): ExecDeps & { out: string[]; asked: number } {
+  const out: string[] = [];
+  const d = {
+    validator,
+    takeSnapshot: live,
+    confirm: () => {
+      d.asked++;
+      return Promise.resolve(false);
+    },
+    now: () => new Date(),
+    auditPath: join(stateDir, 'procdoc', 'audit.jsonl'),
+    uid: 0,
+    onStdout: (c: string) => void out.push(c),
+    onStderr: (c: string) => void out.push(c),
+    progress: () => undefined,
+    sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+    out,
+    asked: 0,
+    ...overrides,
+  };
+  return d;
+}
+
+/** A live process whose argv[0] is `marker`. */
+function running(marker: string): boolean {
+  return listProcesses().some((s) => {
+    try {
+      return readFileSync(`/proc/${s.pid}/cmdline`, 'utf8').startsWith(marker);
+    } catch {
+      return false;
+    }
+  });
+}
+
+function audit(): AuditRecord[] {
+  const file = join(stateDir, 'procdoc', 'audit.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => AuditRecordSchema.parse(JSON.parse(l)));
+}
+
+beforeAll(async () => {
+  validator = await loadValidator();
+});
+beforeEach(() => {
+  stateDir = mkdtempSync(join(tmpdir(), 'procdoc-exec-'));
+});
+afterEach(async () => {
+  await stopAll();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+afterAll(stopAll);
+
+describe('procdoc exec (executor)', () => {
+  test('a denied command never runs, and the refusal is audited', async () => {
+    const outcome = await executeCommand({ command: 'kill -9 1', yes: true, timeoutMs: 5000 }, deps());
+    expect(outcome.kind).toBe('refused');
+    expect(audit().map((r) => [r.event, r.event === 'refused' ? r.reason : null])).toEqual([['refused', 'deny']]);
+  });
+
+  test('a confirm verdict without a yes is declined (the prompt is asked once)', async () => {
+    const p = await startProcess('exec sleep 600');
+    const d = deps();
+    const outcome = await executeCommand({ command: `kill -TERM ${p.pid}`, yes: false, timeoutMs: 5000 }, d);
+    expect(outcome).toMatchObject({ kind: 'refused', reason: 'declined' });
+    expect(d.asked).toBe(1);
+    expect(readStat(p.pid)?.state).not.toBe('Z');
+  });
+
+  test('--yes runs a confirmed kill without a shell, verifies the target is gone, and audits decision, result and check', async () => {
+    const p = await startProcess('exec sleep 600');
+    const outcome = await executeCommand({ command: ['kill', '-TERM', String(p.pid)], yes: true, timeoutMs: 10_000, settleMs: 5000 }, deps());
+    expect(outcome.kind).toBe('ran');
+    if (outcome.kind !== 'ran') return;
+    expect(outcome.plan).toEqual({ mode: 'argv', file: 'kill', args: ['-TERM', String(p.pid)] });
+    expect(outcome.result.exitCode).toBe(0);
+    expect(outcome.checks).toEqual([{ what: `PID ${p.pid} (sleep) exited`, ok: true, detail: `PID ${p.pid} (sleep) is gone.` }]);
+    const records = audit();
+    expect(records.map((r) => r.event)).toEqual(['decision', 'result', 'verified']);
+    expect(records[0]).toMatchObject({ event: 'decision', decision: 'confirm', confirmedBy: 'flag', mode: 'argv' });
+  });
+
+  test('a failed command is audited with its exit status', async () => {
+    const outcome = await executeCommand({ command: 'cat /proc/no-such-file', yes: false, timeoutMs: 5000 }, deps());
+    expect(outcome.kind).toBe('ran');
+    if (outcome.kind === 'ran') expect(outcome.result.exitCode).toBe(1);
+    expect(audit().map((r) => r.event)).toEqual(['decision', 'result']);
+    expect(audit()[1]).toMatchObject({ event: 'result', exitCode: 1, timedOut: false });
+  });
+
+  test('on timeout the whole process group is killed, background children included', async () => {
+    const marker = `procdoc-timeout-${process.pid}`;
+    const outcome = await executeCommand({ command: `bash -c 'exec -a ${marker} sleep 60 & exec -a ${marker} sleep 60'`, yes: false, timeoutMs: 1000 }, deps());
+    expect(outcome.kind).toBe('ran');
+    if (outcome.kind !== 'ran') return;
+    expect(outcome.result.timedOut).toBe(true);
+    await waitFor(() => !listProcesses().some((s) => s.pgid === outcome.result.pid && s.state !== 'Z'), { timeoutMs: 5000, what: 'the group to be gone' });
+    expect(audit()[1]).toMatchObject({ event: 'result', timedOut: true });
+  });
+
+  test('PID reuse is refused: a new process checked against a dead process identity (--expect)', async () => {
+    const old = await startProcess('exec sleep 600');
+    const oldStart = readStat(old.pid)!.starttime;
+    await old.stop();
+    const fresh = await startProcess('exec sleep 600');
+    const outcome = await executeCommand({ command: `kill -TERM ${fresh.pid}`, yes: true, timeoutMs: 5000, expect: [{ pid: fresh.pid, startTime: oldStart }] }, deps());
+    expect(outcome).toMatchObject({ kind: 'refused', reason: 'pid-reused' });
+    expect(readStat(fresh.pid)?.state).toBe('S');
+  });
+
+  test('PID reuse between check and run is refused (snapshot taker injected: the second snapshot has another start time)', async () => {
+    const p = await startProcess('exec sleep 600');
+    let calls = 0;
+    const takeSnapshot = async (): Promise<Snapshot> => {
+      const s = await live();
+      calls++;
+      if (calls === 1) return s;
+      return { ...s, processes: s.processes.map((x) => (x.pid === p.pid ? { ...x, startTime: x.startTime + 1234 } : x)) };
+    };
+    const outcome = await executeCommand({ command: `kill -TERM ${p.pid}`, yes: true, timeoutMs: 5000 }, deps({ takeSnapshot }));
+    expect(outcome).toMatchObject({ kind: 'refused', reason: 'pid-reused' });
+    expect(audit()[0]).toMatchObject({ event: 'refused', reason: 'pid-reused' });
+    expect(readStat(p.pid)?.state).toBe('S');
+  });
+
+  test('Ctrl-C during the command stops its group, and both audit records are there', async () => {
+    const marker = `procdoc-sigint-${process.pid}`;
+    const child = spawn('node', ['bin/procdoc.js', 'exec', '--yes', '--', `bash -c 'exec -a ${marker} sleep 60'`], {
+      cwd: process.cwd(),
+      env: { ...process.env, XDG_STATE_HOME: stateDir },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitFor(() => running(marker), { timeoutMs: 20_000, what: 'the command to start' });
+    expect(audit().map((r) => r.event)).toEqual(['decision']);
+    child.kill('SIGINT');
+    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
+    if (code === 'hung') child.kill('SIGKILL');
+    expect(code).toBe(130);
+    expect(audit().map((r) => r.event)).toEqual(['decision', 'result']);
+    expect(audit()[1]).toMatchObject({ event: 'result', interrupted: true });
+    await waitFor(() => !running(marker), { timeoutMs: 5000, what: 'the command to be gone' });
+  });
+});

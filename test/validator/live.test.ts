@@ -1,0 +1,109 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { takeSnapshot } from '../../src/snapshot/take.js';
+import { loadValidator, type Validator } from '../../src/validator/index.js';
+import { createV1Cgroup, removeAllCgroups } from '../support/cgroups.js';
+import { readState, startPidNamespace, startProcess, startStopped, startTermIgnorer, startZombie, stopAll, waitFor } from '../support/procs.js';
+
+// Live targets: real processes started here, judged against a real snapshot of /proc.
+
+const run = promisify(execFile);
+let validator: Validator;
+
+function snap(pids: number[]) {
+  return takeSnapshot({ procRoot: '/proc', sysRoot: '/sys', deep: false, deepPids: pids, sampleMs: 0, serviceManager: true });
+}
+
+beforeAll(async () => {
+  validator = await loadValidator();
+});
+afterEach(async () => {
+  await removeAllCgroups();
+  await stopAll();
+});
+afterAll(async () => {
+  await removeAllCgroups();
+  await stopAll();
+});
+
+describe('live targets', () => {
+  test('a zombie is denied, naming its parent and SIGCHLD to it', async () => {
+    const z = await startZombie();
+    const verdict = validator.check(`kill -9 ${z.zombiePid}`, await snap([z.zombiePid, z.parentPid]));
+    expect(verdict.decision).toBe('deny');
+    expect(verdict.rules.map((r) => r.id)).toEqual(['target-zombie']);
+    expect(verdict.rules[0]?.message).toContain(`PID ${z.parentPid}`);
+    expect(verdict.alternatives).toContain(`kill -s CHLD ${z.parentPid}`);
+  });
+
+  test('a process in a frozen v1 freezer cgroup is in D state: the signal would stay pending', async () => {
+    const p = await startProcess('exec sleep 600');
+    const cg = createV1Cgroup('freezer');
+    cg.addPid(p.pid);
+    await cg.freeze();
+    await waitFor(() => readState(p.pid) === 'D', { timeoutMs: 5000, what: `pid ${p.pid} in D state` });
+    const verdict = validator.check(`kill -TERM ${p.pid}`, await snap([p.pid]));
+    expect(verdict.decision).toBe('confirm');
+    expect(verdict.rules.map((r) => r.id)).toContain('uninterruptible-target');
+    expect(verdict.rules.find((r) => r.id === 'uninterruptible-target')?.message).toMatch(/FROZEN|uninterruptible/);
+  });
+
+  test('a stopped process: SIGTERM stays pending until SIGCONT', async () => {
+    const p = await startStopped();
+    const verdict = validator.check(`kill ${p.pid}`, await snap([p.pid]));
+    expect(verdict.decision).toBe('confirm');
+    expect(verdict.rules.map((r) => r.message).join(' ')).toMatch(/stopped \(T\).*SIGCONT/);
+  });
+
+  test('a process that ignores SIGTERM: the signal would do nothing', async () => {
+    const p = await startTermIgnorer();
+    const snapshot = await snap([p.pid]);
+    expect(validator.check(`kill ${p.pid}`, snapshot).rules.map((r) => r.id)).toContain('signal-ignored');
+    const kill9 = validator.check(`kill -9 ${p.pid}`, snapshot);
+    expect(kill9.decision).toBe('confirm');
+    expect(kill9.alternatives).not.toContain(`kill -TERM ${p.pid}`);
+  });
+
+  test('PID 1 of a PID namespace is denied', async () => {
+    const ns = await startPidNamespace();
+    const verdict = validator.check(`kill ${ns.initPid}`, await snap([ns.initPid]));
+    expect(verdict.decision).toBe('deny');
+    expect(verdict.rules.map((r) => r.id)).toEqual(['target-pid1']);
+    expect(verdict.rules[0]?.message).toMatch(/does not catch SIGTERM/);
+  });
+
+  test('a PID that no longer exists is denied as not found', async () => {
+    const p = await startProcess('exec sleep 600');
+    const pid = p.pid;
+    await p.stop();
+    const verdict = validator.check(`kill -TERM ${pid}`, await snap([]));
+    expect(verdict.rules.map((r) => r.id)).toEqual(['target-not-found']);
+    expect(verdict.targets).toEqual([{ pid, startTime: null, comm: null, unit: null }]);
+  });
+
+  test('procdoc itself and its ancestors are denied', async () => {
+    const snapshot = await snap([]);
+    expect(validator.check(`kill -9 ${process.pid}`, snapshot).rules.map((r) => r.id)).toEqual(['target-self']);
+    expect(validator.check(`kill -HUP ${process.ppid}`, snapshot).rules.map((r) => r.id)).toEqual(['target-self']);
+  });
+
+  test("the caller's own shell is denied when a shell runs procdoc check on itself", async () => {
+    const script = 'node bin/procdoc.js check --json -- kill -9 $$; echo "exit=$?"';
+    const { stdout } = await run('bash', ['-c', script], { cwd: process.cwd(), timeout: 30_000 });
+    const exit = /exit=(\d+)/.exec(stdout)?.[1];
+    const json = JSON.parse(stdout.slice(0, stdout.lastIndexOf('exit='))) as { decision: string; rules: { id: string }[] };
+    expect(exit).toBe('20');
+    expect(json.decision).toBe('deny');
+    expect(json.rules.map((r) => r.id)).toEqual(['target-self']);
+  });
+
+  test('pkill -f expands to exactly the live processes it would hit', async () => {
+    const marker = `procdoc-blast-${process.pid}`;
+    const a = await startProcess(`exec -a ${marker}-a sleep 600`);
+    const b = await startProcess(`exec -a ${marker}-b sleep 600`);
+    const verdict = validator.check(`pkill -f ${marker}`, await snap([]));
+    expect(verdict.targets.map((t) => t.pid).sort((x, y) => x - y)).toEqual([a.pid, b.pid].sort((x, y) => x - y));
+    expect(verdict.decision).toBe('confirm');
+  });
+});
