@@ -49,8 +49,6 @@ export function notReadOnly(name: string, args: readonly string[]): string | nul
       return has('-K', '--kill') || args.some((a) => /^-[a-zA-Z]*K/.test(a)) ? 'ss -K closes (kills) the matching sockets' : null;
     case 'mount':
       return args.some((a) => !a.startsWith('-')) || has('-a', '--all') ? 'mounts a file system' : null;
-    case 'sort':
-      return has('-o', '--output') || args.some((a) => /^-[a-zA-Z]*o/.test(a)) ? 'sort -o writes a file' : null;
     case 'uniq':
       return args.filter((a) => !a.startsWith('-')).length > 1 ? 'uniq with two file names writes the second' : null;
     case 'xxd':

@@ -24,6 +24,8 @@ describe('familyOf: kernel names by family, across kernel versions', () => {
     ['__flock_lock_file', 'lock'],
     ['hrtimer_nanosleep', 'sleep'],
     ['__refrigerator', 'frozen'],
+    ['sigsuspend.isra.0', 'waiting-signal'],
+    ['do_wait.constprop.0', 'waiting-child'],
   ] as const)('%s → %s', (name, family) => {
     expect(familyOf(name)).toBe(family);
   });

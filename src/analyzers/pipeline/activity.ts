@@ -18,11 +18,14 @@ const FAMILIES: readonly (readonly [RegExp, Activity])[] = [
   [/^(sk_wait_data|inet_csk_accept|inet_csk_wait_for_connect|unix_stream_read_generic|unix_stream_data_wait|__skb_wait_for_more_packets|__skb_recv_datagram|unix_wait_for_peer|sk_stream_wait_memory|tcp_recvmsg.*|wait_for_connect)$/, 'socket'],
   [/^(hrtimer_nanosleep|do_nanosleep|common_nsleep|clock_nanosleep|__x64_sys_nanosleep)$/, 'sleep'],
   [/^(__refrigerator|do_freezer_trap)$/, 'frozen'],
+  [/^(sigsuspend|__x64_sys_rt_sigsuspend|sys_pause|__x64_sys_pause|do_sigtimedwait)$/, 'waiting-signal'],
 ];
 
 /** The family of one kernel function name, if it is one we know. */
 export function familyOf(name: string): Activity | undefined {
-  for (const [pattern, activity] of FAMILIES) if (pattern.test(name)) return activity;
+  // The compiler's clones keep the name with a suffix: sigsuspend.isra.0, do_wait.constprop.0.
+  const base = name.replace(/(\.(isra|constprop|part|cold|llvm)(\.\d+)?)+$/, '');
+  for (const [pattern, activity] of FAMILIES) if (pattern.test(base)) return activity;
   return undefined;
 }
 

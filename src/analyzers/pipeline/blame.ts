@@ -114,9 +114,13 @@ function pipeOnFd(ctx: BlameContext, p: Process, fds: number[], want: 'reads' | 
   return ends.find((e) => ctx.shape.inodes.includes(e.inode))?.inode ?? ends[0]?.inode;
 }
 
+/**
+ * Which of several processes to follow: one that moves first (data still flows through the
+ * pipe, so the stage is not hung), then the shell's own children, then the lowest PID.
+ */
 function byPreference(ctx: BlameContext, shell: number | undefined) {
   return (a: Process, b: Process): number => {
-    const score = (p: Process): number => (p.ppid === shell ? 0 : 2) + (progressOf(p).progressing ? 1 : 0);
+    const score = (p: Process): number => (isMoving(p) ? 0 : 4) + (p.ppid === shell ? 0 : 2);
     return score(a) - score(b) || a.pid - b.pid;
   };
 }
@@ -152,13 +156,14 @@ function step(ctx: BlameContext, p: Process, shell: number | undefined): Edge | 
       const first = readers[0];
       return first ? { kind: 'write', inode, to: first } : undefined;
     }
+    case 'waiting-signal':
     case 'waiting-child': {
       const pipelinePipes = new Set(ctx.shape.inodes);
       const holdsPipe = (c: Process): boolean => ctx.table.endsOf(c.pid).some((e) => pipelinePipes.has(e.inode));
       const kids = ctx.index
         .children(p.pid)
         .filter(alive)
-        .sort((a, b) => Number(holdsPipe(b)) - Number(holdsPipe(a)) || a.pid - b.pid);
+        .sort((a, b) => Number(isMoving(b)) - Number(isMoving(a)) || Number(holdsPipe(b)) - Number(holdsPipe(a)) || a.pid - b.pid);
       const first = kids[0];
       return first ? { kind: 'child', to: first } : undefined;
     }
@@ -241,6 +246,10 @@ export function describeActivity(ctx: Pick<BlameContext, 'table' | 'index'>, p: 
     case 'waiting-child': {
       const kids = ctx.index.children(p.pid).filter(alive);
       return kids.length > 0 ? `waiting for its child ${kids.map(label).join(', ')} to exit` : 'waiting for a child to exit';
+    }
+    case 'waiting-signal': {
+      const kids = ctx.index.children(p.pid).filter(alive);
+      return kids.length > 0 ? `waiting for a signal (${wchan ?? 'sigsuspend'}), e.g. SIGCHLD when its child ${kids.map(label).join(', ')} exits` : `waiting for a signal (${wchan ?? 'sigsuspend'})`;
     }
     case 'reading-tty':
       return `waiting for input from the terminal${p.tty === null ? '' : ` ${p.tty}`}`;
@@ -345,6 +354,7 @@ function codeOf(ctx: BlameContext, path: Path): PipelineVerdictCode {
     case 'reading-pipe':
     case 'writing-pipe':
     case 'waiting-child':
+    case 'waiting-signal':
     case 'lock':
     case 'futex':
     case 'poll':

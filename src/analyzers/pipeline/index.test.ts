@@ -50,6 +50,28 @@ describe('analyzePipelines: verdicts', () => {
     expect(r.verdict.explanation).toMatch(/yes \(21\) is blocked writing/);
   });
 
+  it('does not call a pipeline hung when a child of the writing stage still writes: npm exec … | grep', () => {
+    const r = only([
+      pipeStage(21, 'timeout', { wchan: 'sigsuspend.isra.0', fds: [[1, 100, 'w']] }),
+      pipeStage(22, 'npm exec', { ppid: 21, wchan: 'do_epoll_wait', fds: [[1, 100, 'w']] }),
+      pipeStage(23, 'node', { ppid: 22, state: 'R', wchan: null, cpu: 80, fds: [[1, 100, 'w']] }),
+      pipeStage(24, 'grep', { fds: [[0, 100, 'r']] }),
+    ]);
+    expect(r.verdict.code).toBe('progressing');
+    expect(r.verdict.culpritPid).toBe(23);
+  });
+
+  it('follows a stage that waits for a signal from its child (timeout) to the child', () => {
+    const r = only([
+      pipeStage(21, 'timeout', { wchan: 'sigsuspend.isra.0', fds: [[1, 100, 'w']] }),
+      pipeStage(22, 'sleep', { ppid: 21, wchan: 'hrtimer_nanosleep', fds: [[1, 100, 'w']] }),
+      pipeStage(24, 'grep', { fds: [[0, 100, 'r']] }),
+    ]);
+    expect(r.verdict.code).toBe('stage-waiting-child');
+    expect(r.verdict.culpritPid).toBe(22);
+    expect(r.stages.find((s) => s.pid === 21)?.activity).toBe('waiting-signal');
+  });
+
   it('calls a full pipe whose reader sleeps a consumer that is not reading', () => {
     const r = only([
       pipeStage(21, 'yes', { wchan: 'anon_pipe_write', fds: [[1, 100, 'w']] }),

@@ -42,6 +42,23 @@ describe('renderPipeline (text)', () => {
   it('never passes control characters from a process name to the terminal', () => {
     expect(renderPipeline(stoppedMiddle())).not.toContain('\u001b');
   });
+
+  it('lists a stage and the children that share its output pipe on one level, with one arrow', () => {
+    const snapshot = fakeSnapshot({
+      processes: [
+        shellProcess(),
+        pipeStage(21, 'make', { wchan: 'do_wait', fds: [[1, 100, 'w']] }),
+        pipeStage(22, 'cc', { ppid: 21, wchan: 'futex_wait_queue', fds: [[1, 100, 'w']] }),
+        pipeStage(23, 'less', { fds: [[0, 100, 'r']] }),
+      ],
+    });
+    const text = renderPipeline(analyzePipelines(snapshot, indexSnapshot(snapshot))[0]!);
+    const lines = text.split('\n');
+    const make = lines.findIndex((l) => l.includes('make (21)'));
+    expect(lines[make + 1]).toContain('cc (22)');
+    expect(lines[make + 2]).toContain('│ pipe:[100]');
+    expect(lines[make + 4]).toContain('less (23)');
+  });
 });
 
 describe('renderPipelineMermaid', () => {

@@ -48,12 +48,15 @@ export function renderPipeline(report: RenderableReport, style: TextStyle = plai
     const state = s.culprit ? style.red(s.state) : s.progressing ? style.green(s.state) : s.state;
     return `  ${name(s).padEnd(width)}  ${state}  ${clean(s.doing)}${mark}`;
   };
-  stages.forEach((s, i) => {
-    out.push(line(s));
-    const next = stages[i + 1];
+  // Stages that write the same pipe (a stage and the children it runs) share a level; an
+  // arrow labelled with the pipe leads to the level that reads it.
+  const levels = stageLevels(report, stages);
+  levels.forEach((level, i) => {
+    for (const s of level) out.push(line(s));
+    const next = levels[i + 1];
     if (next === undefined) return;
-    const link = report.links.find((l) => l.writers.includes(s.pid) && l.readers.includes(next.pid));
-    out.push(style.dim(`  │ ${link ? pipeLabel(link.inode) : ''}`));
+    const pipes = report.links.filter((l) => l.writers.some((w) => level.some((s) => s.pid === w)) && l.readers.some((r) => next.some((s) => s.pid === r)));
+    out.push(style.dim(`  │ ${pipes.map((l) => pipeLabel(l.inode)).join(', ')}`));
     out.push(style.dim('  ▼'));
   });
   const holders = report.stages.filter((s) => s.role === 'holder');
@@ -67,7 +70,9 @@ export function renderPipeline(report: RenderableReport, style: TextStyle = plai
       out.push(`${line(h)}${ends.length > 0 ? style.dim(`  [${ends.join(', ')}]`) : ''}`);
     }
   }
-  const nonLinear = report.links.filter((l) => !stages.some((s, i) => l.writers.includes(s.pid) && l.readers.includes(stages[i + 1]?.pid ?? -1)));
+  const drawn = (l: RenderableReport['links'][number]): boolean =>
+    levels.some((level, i) => l.writers.some((w) => level.some((s) => s.pid === w)) && l.readers.some((r) => (levels[i + 1] ?? []).some((s) => s.pid === r)));
+  const nonLinear = report.links.filter((l) => !drawn(l));
   if (nonLinear.length > 0 && stages.length > 0) {
     out.push('');
     out.push('  Pipes:');
@@ -93,6 +98,30 @@ export function renderPipeline(report: RenderableReport, style: TextStyle = plai
     }
   }
   return `${out.join('\n')}\n`;
+}
+
+/** Data-flow levels: a stage sits one level below the deepest stage that writes a pipe it reads. */
+function stageLevels(report: RenderableReport, stages: Stage[]): Stage[][] {
+  const level = new Map<number, number>(stages.map((s) => [s.pid, 0]));
+  // Stages come upstream first, so one pass in order settles a chain; a few more settle joins.
+  for (let round = 0; round < 3; round++) {
+    for (const s of stages) {
+      for (const l of report.links) {
+        if (!l.readers.includes(s.pid)) continue;
+        for (const w of l.writers) {
+          if (w === s.pid || !level.has(w)) continue;
+          if (stages.findIndex((x) => x.pid === w) > stages.findIndex((x) => x.pid === s.pid)) continue;
+          level.set(s.pid, Math.max(level.get(s.pid) ?? 0, (level.get(w) ?? 0) + 1));
+        }
+      }
+    }
+  }
+  const out: Stage[][] = [];
+  for (const s of stages) {
+    const n = level.get(s.pid) ?? 0;
+    (out[n] ??= []).push(s);
+  }
+  return out.filter((l) => l !== undefined);
 }
 
 function mermaidText(s: string): string {

@@ -28,6 +28,8 @@ export const ActivitySchema = z.enum([
   'reading-pipe',
   'writing-pipe',
   'waiting-child',
+  /** sigsuspend / pause: waiting for a signal, typically SIGCHLD from a child (timeout, supervisors). */
+  'waiting-signal',
   'reading-tty',
   'writing-tty',
   'lock',
