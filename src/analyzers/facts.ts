@@ -1,4 +1,6 @@
 import type { SnapshotIndex } from '../snapshot/query.js';
+
+export { label } from '../snapshot/query.js';
 import type { Cgroup, Process, Snapshot } from '../snapshot/schema.js';
 import type { Evidence } from './finding.js';
 
@@ -178,8 +180,4 @@ export function shellQuote(arg: string): string {
 export function shortCommand(p: Process, max = 60): string {
   const text = p.argv.length > 0 ? p.argv.join(' ') : `[${p.comm}]`;
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-export function label(p: Pick<Process, 'pid' | 'comm'>): string {
-  return `${p.comm} (${p.pid})`;
 }

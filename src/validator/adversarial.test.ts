@@ -72,6 +72,9 @@ const ADVERSARIAL: string[] = [
   'kill -9 "1"',
   'kill -9 1\\\n',
   '\\kill -9 1',
+  '//bin/kill -9 1',
+  '/bin/../bin/kill -9 1',
+  '/tmp/kill -9 1',
   // separators and newlines
   'ps; kill -9 1',
   'ps && kill -9 1',

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { add, merge, newAcc, readOnly, type Acc, type JudgeContext } from './acc.js';
 import { destructiveCommand, judgeDd, judgeRecursiveMode, judgeRm, judgeWrite } from './files.js';
 import { judgeKill, judgeKillall, judgeKillall5, judgePkill } from './kill.js';
@@ -109,9 +110,11 @@ interface ArgvOptions {
 /** Resolves a program word: kill, /bin/kill → kill; ./kill, /tmp/kill → null (unknown program). */
 export function programName(word: string): string | null {
   if (!word.includes('/')) return word;
-  const slash = word.lastIndexOf('/');
-  const dir = word.slice(0, slash).replace(/\/+$/, '') || '/';
-  return STANDARD_DIRS.has(dir) ? word.slice(slash + 1) : null;
+  // //bin/kill and /bin/../bin/kill are /bin/kill.
+  const path = posix.normalize(word);
+  const slash = path.lastIndexOf('/');
+  const dir = path.slice(0, slash).replace(/\/+$/, '') || '/';
+  return path.startsWith('/') && STANDARD_DIRS.has(dir) ? path.slice(slash + 1) : null;
 }
 
 /** Index of the first operand after options; valueOpts take the next word (or an attached value). */
@@ -177,6 +180,9 @@ export function judgeArgv(argv: readonly string[], globs: readonly boolean[], ct
   const name = programName(w0);
   if (name === null) {
     add(acc, 'unknown-command', `${w0} is a program at a path procdoc does not know (not in /bin, /usr/bin, /sbin…): it may not be what its name says. Check what it does, or call the system program.`);
+    // It may well be what its name says (a copy or link of kill, rm…): judge it as that too.
+    const base = posix.basename(w0);
+    if (base !== '' && base !== '.' && base !== '..' && !base.includes('/')) judgeArgv([base, ...args], [false, ...argGlobs], ctx, acc, opts);
     return;
   }
   if (opts.unknownArgs && !ARGS_CANNOT_HURT.has(name)) {

@@ -36,6 +36,13 @@ describe('parsing', () => {
     }
   });
 
+  test('paths are normalised, and an unknown path is also judged as the command its name says', () => {
+    expect(ids('//bin/kill -9 1')).toEqual(['target-pid1']);
+    expect(ids('/usr/bin/../bin/kill -9 1')).toEqual(['target-pid1']);
+    expect(ids('/tmp/kill -9 1')).toEqual(['target-pid1', 'unknown-command']);
+    expect(ids('./ps aux')).toEqual(['unknown-command']);
+  });
+
   test('command substitutions are judged as commands, and make the word unknowable', () => {
     const rules = ids('echo "$(kill -9 1)"');
     expect(rules).toContain('target-pid1');
