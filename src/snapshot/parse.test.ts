@@ -3,6 +3,7 @@ import {
   decodeSignalMask,
   parseCmdline,
   parseLimit,
+  parseLocks,
   parseLimits,
   parseProcCgroup,
   parsePsi,
@@ -130,5 +131,16 @@ describe('statusField', () => {
   it('does not match a key that is the tail of another', () => {
     expect(statusField('NSpid:\t5\n', 'Spid')).toBeUndefined();
     expect(statusField(text, 'Missing')).toBeUndefined();
+  });
+});
+
+describe('parseLocks', () => {
+  it('reads holders and blocked waiters of file locks', () => {
+    const text = '1: FLOCK  ADVISORY  WRITE 11630 fe:00:2146933 0 EOF\n1: -> FLOCK  ADVISORY  WRITE 11633 fe:00:2146933 0 EOF\n2: OFDLCK ADVISORY  READ  -1 00:06:1028 0 EOF\n';
+    expect(parseLocks(text)).toEqual([
+      { id: 1, kind: 'FLOCK', mode: 'ADVISORY', access: 'WRITE', pid: 11630, device: 'fe:00', inode: 2146933, blocked: false },
+      { id: 1, kind: 'FLOCK', mode: 'ADVISORY', access: 'WRITE', pid: 11633, device: 'fe:00', inode: 2146933, blocked: true },
+      { id: 2, kind: 'OFDLCK', mode: 'ADVISORY', access: 'READ', pid: -1, device: '00:06', inode: 1028, blocked: false },
+    ]);
   });
 });

@@ -324,3 +324,23 @@ export function parsePasswd(text: string): Map<number, string> {
   }
   return out;
 }
+
+/** /proc/locks: "1: FLOCK  ADVISORY  WRITE 4711 fe:00:2146933 0 EOF", blocked waiters with "->". */
+export function parseLocks(text: string): {
+  id: number;
+  kind: string;
+  mode: string;
+  access: string;
+  pid: number;
+  device: string;
+  inode: number;
+  blocked: boolean;
+}[] {
+  const out = [];
+  for (const line of text.split('\n')) {
+    const m = /^(\d+):\s+(->\s+)?(\S+)\s+(\S+)\s+(\S+)\s+(-?\d+)\s+([0-9a-f]+:[0-9a-f]+):(\d+)/.exec(line);
+    if (!m) continue;
+    out.push({ id: Number(m[1]), kind: m[3]!, mode: m[4]!, access: m[5]!, pid: Number(m[6]), device: m[7]!, inode: Number(m[8]), blocked: m[2] !== undefined });
+  }
+  return out;
+}

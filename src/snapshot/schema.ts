@@ -377,6 +377,25 @@ export const SeriesPointSchema = z.object({
 });
 export type SeriesPoint = z.infer<typeof SeriesPointSchema>;
 
+/** One line of /proc/locks: a file lock held, or (blocked) waited for. */
+export const LockSchema = z.object({
+  id: z.number().int(),
+  /** FLOCK, POSIX, OFDLCK, LEASE… */
+  kind: z.string(),
+  /** ADVISORY or MANDATORY. */
+  mode: z.string(),
+  /** READ or WRITE. */
+  access: z.string(),
+  /** Owner, or for a blocked entry the waiter; -1 for open-file-description locks. */
+  pid: z.number().int(),
+  /** "major:minor" of the file's device. */
+  device: z.string(),
+  inode: z.number().int(),
+  /** A "->" line: this process waits for the lock. */
+  blocked: z.boolean(),
+});
+export type Lock = z.infer<typeof LockSchema>;
+
 export const SnapshotSchema = z.object({
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
   kind: z.literal('procdoc-snapshot'),
@@ -392,6 +411,8 @@ export const SnapshotSchema = z.object({
   units: z.array(UnitSchema),
   /** Samples in time order; two or more when the snapshot was sampled. */
   series: z.array(SeriesPointSchema),
+  /** /proc/locks: who holds and who waits for file locks (absent in older snapshots). */
+  locks: z.array(LockSchema).default([]),
   errors: z.array(ReadErrorSchema),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;

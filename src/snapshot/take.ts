@@ -12,6 +12,7 @@ import {
   decodeSignalMask,
   numbersOf,
   parseCmdline,
+  parseLocks,
   parsePasswd,
   parseProcCgroup,
   parseStat,
@@ -152,6 +153,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
     cgroups,
     units,
     series,
+    locks: parseLocks(reader.text(join(procRoot, 'locks'), undefined, true) ?? ''),
     errors: reader.errors(),
   };
 }

@@ -136,6 +136,7 @@ export function fakeSnapshot(parts: { processes?: Process[]; cgroups?: Cgroup[];
     cgroups: parts.cgroups ?? [fakeCgroup({ path: '/' })],
     units: parts.units ?? [],
     series: [],
+    locks: [],
     errors: [],
   };
 }

@@ -320,6 +320,13 @@ function freezerOf(ctx: BlameContext, p: Process): { path: string; file: string;
   return { path: cg.path, file: `${mount}${cg.path === '/' ? '' : cg.path}/freezer.state`, value: 'THAWED' };
 }
 
+/** Who holds the lock a process waits for, from /proc/locks (its "->" line names the file). */
+function lockHolders(ctx: BlameContext, p: Process): Process[] {
+  const waits = ctx.snapshot.locks.filter((l) => l.blocked && l.pid === p.pid);
+  const holders = ctx.snapshot.locks.filter((l) => !l.blocked && waits.some((w) => w.device === l.device && w.inode === l.inode));
+  return [...new Set(holders.map((l) => l.pid))].flatMap((pid) => ctx.index.process(pid) ?? []);
+}
+
 /** Files the process has open that other processes also have open: the likely holders of a lock it waits for. */
 function lockSuspects(ctx: BlameContext, p: Process): { file: string; holders: Process[] }[] {
   // Devices and pseudo-files (/dev/null, /proc/…) are open everywhere and cannot be locked meaningfully.
@@ -566,7 +573,13 @@ function explain(ctx: BlameContext, code: PipelineVerdictCode, path: Path, chain
         lines.push(sentence(`The stages wait for each other in a circle (a deadlock): none can move until one of them is ended`));
       } else {
         lines.push(sentence(`${label(culprit)} is ${describeActivity(ctx, culprit)}`));
-        if (classifyActivity(culprit) === 'lock') {
+        const holders = classifyActivity(culprit) === 'lock' ? lockHolders(ctx, culprit) : [];
+        if (holders.length > 0) {
+          lines.push(sentence(`The lock is held by ${holders.map(label).join(', ')} (per /proc/locks)`));
+          for (const h of holders.slice(0, 3)) {
+            remediation.push({ command: `kill -TERM ${h.pid}`, why: `${label(h)} holds the lock ${label(culprit)} waits for; if it is stuck, ending it releases the lock.` });
+          }
+        } else if (classifyActivity(culprit) === 'lock') {
           const suspects = lockSuspects(ctx, culprit);
           if (suspects.length > 0) {
             const text = suspects
