@@ -1,8 +1,8 @@
 import type { SnapshotIndex } from '../snapshot/query.js';
-
-export { label } from '../snapshot/query.js';
 import type { Cgroup, Process, Snapshot } from '../snapshot/schema.js';
 import type { Evidence } from './finding.js';
+
+export { label } from '../snapshot/query.js';
 
 /** Shared, pure helpers for analyzers: evidence sources, formatting, sample history. */
 

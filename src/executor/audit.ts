@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { ProcdocError } from '../errors.js';
 import { DecisionSchema, RuleHitSchema, TargetSchema } from '../validator/verdict.js';
 import { CheckSchema } from './verify.js';
 
@@ -65,12 +66,20 @@ export function auditLogPath(env: NodeJS.ProcessEnv): string {
  * that a Ctrl-C or a crash right after cannot lose it.
  */
 export function appendAudit(path: string, record: AuditRecord): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const fd = openSync(path, 'a', 0o600);
   try {
-    writeSync(fd, `${JSON.stringify(record)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const fd = openSync(path, 'a', 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify(record)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    // No audit record, no run: fail closed.
+    throw new ProcdocError('exec-failed', `Cannot write the audit log ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, {
+      hint: 'Make its directory writable, or point XDG_STATE_HOME at a writable directory.',
+      cause: error,
+    });
   }
 }

@@ -367,6 +367,15 @@ export function judgeKillall(args: readonly string[], ctx: JudgeContext, acc: Ac
   }
   const signal = sig ?? SIGNAL.TERM;
   if (names.length === 0 && user === null) return void add(acc, 'unparseable', 'killall needs a process name (or -u USER).');
+  if (regex) {
+    for (const n of names) {
+      try {
+        new RegExp(n);
+      } catch {
+        return void add(acc, 'unparseable', `killall -r: "${n}" is not a valid regular expression. Quote it and escape special characters.`);
+      }
+    }
+  }
   const matched: Process[] = [];
   for (const p of ctx.idx.snapshot.processes) {
     if (user !== null && !userMatches(p, [user])) continue;

@@ -195,3 +195,28 @@ describe('units, writes and the contract', () => {
     expect(ids([])).toEqual(['unparseable']);
   });
 });
+
+describe('robustness', () => {
+  const odd = [
+    `kill -9 ${'1 '.repeat(3000)}`,
+    'ps;'.repeat(2000),
+    '(((((((((((ps)))))))))))',
+    '${a[$(reboot)]}',
+    'kill -9 -- --',
+    'pkill -f "("',
+    'killall -r "("',
+    'echo 💥 > /proc/1/oom_score_adj',
+    'kill -9 99999999999999999999',
+    'coproc x { kill 1; }',
+    'declare -a x=($(kill 1))',
+    '((x=$(kill 1)))',
+    '{ kill 1 }',
+    'ünïcødé --flag',
+    'cat <<',
+  ];
+  test.each(odd.map((c) => [JSON.stringify(c).slice(0, 40), c]))('judges %s without throwing', (_label, command) => {
+    const verdict = validator.check(command, validatorHost());
+    expect(['allow', 'confirm', 'deny']).toContain(verdict.decision);
+    if (/kill|reboot|oom/.test(command)) expect(verdict.decision).not.toBe('allow');
+  });
+});

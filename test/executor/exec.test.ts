@@ -160,3 +160,12 @@ describe('procdoc exec (executor)', () => {
     await waitFor(() => !running(marker), { timeoutMs: 5000, what: 'the command to be gone' });
   });
 });
+
+describe('the audit log', () => {
+  test('when it cannot be written, nothing runs (fail closed) and the error says what to do', async () => {
+    const p = await startProcess('exec sleep 600');
+    const d = deps({ auditPath: '/proc/procdoc-audit/audit.jsonl' });
+    await expect(executeCommand({ command: `kill -TERM ${p.pid}`, yes: true, timeoutMs: 5000 }, d)).rejects.toThrow(/Cannot write the audit log[\s\S]*/);
+    expect(readStat(p.pid)?.state).toBe('S');
+  });
+});
