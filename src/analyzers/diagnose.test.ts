@@ -78,3 +78,20 @@ describe('diagnose', () => {
     expect(() => parseThresholdOverrides(['memoryNearRatio=3'])).toThrow(/Invalid threshold/);
   });
 });
+
+describe('diagnose --pid focus and shared cgroups', () => {
+  // 700 and 800 share a v1 memory cgroup (as every process of a login session may);
+  // 800 is a realtime hog, which is about 800 alone, not about its cgroup.
+  const shared = { v2: '/', v1: { memory: '/session' } };
+  const s = fakeSnapshot({
+    processes: [
+      fakeProcess({ pid: 700, comm: 'backup', state: 'T', cgroup: shared }),
+      fakeProcess({ pid: 800, comm: 'spin', policy: 'SCHED_FIFO', rtPriority: 10, cpu: sampled(99), cgroup: shared }),
+    ],
+  });
+
+  it('does not pull in a process finding through a cgroup the two merely share', () => {
+    expect(analyze(s, { focusPid: 700 }).map((f) => f.code)).toEqual(['stopped-process']);
+    expect(analyze(s, { focusPid: 800 }).map((f) => f.code)).toEqual(['realtime-hog']);
+  });
+});

@@ -66,17 +66,20 @@ export function focusOf(index: SnapshotIndex, pid: number): Focus {
   if (p.ppid > 0) pids.add(p.ppid);
   if (p.owner.supervisor) pids.add(p.owner.supervisor.pid);
   if (p.owner.unit) units.add(p.owner.unit.name);
-  if (p.cgroup.v2 !== null) cgroups.add(p.cgroup.v2);
+  if (p.cgroup.v2 !== null && p.cgroup.v2 !== '/') cgroups.add(p.cgroup.v2);
   for (const path of Object.values(p.cgroup.v1)) if (path !== '/') cgroups.add(path);
   return { pids, units, cgroups };
 }
+
+/** Findings about a cgroup as a whole; others are about processes, and a shared cgroup does not tie them to the focus. */
+const CGROUP_SCOPED = new Set<DraftFinding['code']>(['cpu-throttled', 'memory-near-limit', 'oom-kills-recorded', 'pressure-stall', 'pids-near-limit']);
 
 function concerns(d: DraftFinding, focus: Focus): boolean {
   return (
     d.pids.some((pid) => focus.pids.has(pid)) ||
     (d.culpritPid !== null && focus.pids.has(d.culpritPid)) ||
     d.units.some((u) => focus.units.has(u)) ||
-    d.cgroups.some((c) => focus.cgroups.has(c))
+    (CGROUP_SCOPED.has(d.code) && d.cgroups.some((c) => focus.cgroups.has(c)))
   );
 }
 

@@ -143,11 +143,11 @@ export interface ExplainRequest {
 }
 
 /**
- * Answers with the LLM (or offline) and prints the answer: text with streaming and a
- * spinner on a terminal, or JSON. For `ask`, and for the lead to wire `diagnose --explain`
- * and `pipeline --explain` with one call. Resolves settings itself unless given.
+ * Answers with the LLM (or offline), with a spinner and streamed text on a terminal and
+ * notices on stderr, and returns the answer without printing it. `diagnose --explain` and
+ * `pipeline --explain` use this; `ask` prints the result with answerAndPrint.
  */
-export async function answerAndPrint(
+export async function answerFor(
   ctx: CommandContext,
   request: ExplainRequest,
   options: { json: boolean; offline?: boolean; settings?: LlmSettings },
@@ -178,7 +178,18 @@ export async function answerAndPrint(
     progress?.stop();
   }
   if (result.notice !== null) io.stderr(`procdoc: ${result.notice}\n`);
-  io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderAnswer(result, color));
+  return result;
+}
+
+/** Answers (see answerFor) and prints the answer: text, or JSON. */
+export async function answerAndPrint(
+  ctx: CommandContext,
+  request: ExplainRequest,
+  options: { json: boolean; offline?: boolean; settings?: LlmSettings },
+  deps: Pick<AskDeps, 'createClient'> = defaultAskDeps,
+): Promise<AskResult> {
+  const result = await answerFor(ctx, request, options, deps);
+  ctx.io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderAnswer(result, paint(useColor(ctx.io, ctx.globals().color))));
   return result;
 }
 

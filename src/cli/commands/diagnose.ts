@@ -105,6 +105,7 @@ interface DiagnoseFlags {
   for?: number;
   sample: number;
   json?: boolean;
+  explain?: boolean;
   threshold?: string[];
 }
 
@@ -116,6 +117,7 @@ export function diagnoseCommand(ctx: CommandContext, deps: DiagnosisDeps = defau
     .addOption(new Option('--for <duration>', 'sample over this window (e.g. 30s) to judge sustained patterns: growth, pressure').argParser(parseDuration))
     .addOption(new Option('--sample <ms>', 'interval between the two samples of a plain run').default(300).argParser(parseDuration))
     .option('--json', 'print the findings as JSON (schemaVersion 1)')
+    .option('--explain', 'have the LLM explain the findings in plain words (offline when no LLM is configured); with --json, under "explanation"')
     .option('--threshold <name=value...>', `override a threshold (repeatable): ${THRESHOLD_NAMES.join(', ')}`)
     .addHelpText(
       'after',
@@ -125,7 +127,8 @@ Examples:
   procdoc diagnose --pid 4711           only what concerns 4711, its children, group and owner
   procdoc diagnose --for 30s            sample for 30 s: memory growth, sustained pressure
   procdoc diagnose --from host.json     a snapshot saved elsewhere
-  procdoc diagnose --json               for scripts and monitoring (exit 0/1/2/3 like a Nagios check)`,
+  procdoc diagnose --json               for scripts and monitoring (exit 0/1/2/3 like a Nagios check)
+  procdoc diagnose --explain            the findings, then an explanation by the configured LLM`,
     )
     .action(async (flags: DiagnoseFlags) => {
       const globals = ctx.globals();
@@ -141,11 +144,18 @@ Examples:
         },
         deps,
       );
-      if (flags.json === true) ctx.io.stdout(`${JSON.stringify(toDiagnoseJson(result.snapshot, result.findings), null, 2)}\n`);
-      else
-        ctx.io.stdout(
-          renderDiagnoseText(result.snapshot, result.findings, paint(useColor(ctx.io, globals.color)), result.focusPid === undefined ? {} : { focusPid: result.focusPid }),
-        );
+      const c = paint(useColor(ctx.io, globals.color));
+      if (flags.json !== true) {
+        ctx.io.stdout(renderDiagnoseText(result.snapshot, result.findings, c, result.focusPid === undefined ? {} : { focusPid: result.focusPid }));
+      }
+      const explain = flags.explain === true ? await import('./explain.js') : undefined;
+      const explanation = explain ? await explain.explainDiagnosis(ctx, result, { json: flags.json === true }) : undefined;
+      if (flags.json === true) {
+        const json = toDiagnoseJson(result.snapshot, result.findings);
+        ctx.io.stdout(`${JSON.stringify(explanation === undefined ? json : { ...json, explanation }, null, 2)}\n`);
+      } else if (explain && explanation) {
+        ctx.io.stdout(`\n${c.bold('Explanation')}\n${(await import('./ask.js')).renderAnswer(explanation, c)}`);
+      }
       ctx.setExitCode(diagnoseExitCode(result.findings));
     });
 }

@@ -196,14 +196,18 @@ function primary(reports: JudgedPipeline[]): JudgedPipeline {
   return reports.find((r) => r.verdict.code !== 'progressing' && r.verdict.code !== 'finished') ?? reports[0]!;
 }
 
-export function pipelineCommand(ctx: CommandContext, deps: PipelineDeps = defaultPipelineDeps, explain?: PipelineExplainer): Command {
+export function pipelineCommand(
+  ctx: CommandContext,
+  deps: PipelineDeps = defaultPipelineDeps,
+  explain: PipelineExplainer | undefined = async (analysis, request) => (await import('./explain.js')).explainPipeline(ctx, analysis, request),
+): Command {
   return new Command('pipeline')
     .description('explain a hung pipeline: which stage blocks, why, and what to do')
     .argument('[pid]', 'any process of the pipeline (a stage, or the shell that started it)', parsePid)
     .addOption(new Option('--pgid <pgid>', 'the pipeline of this process group').argParser(parsePid))
     .option('--json', 'print the analysis as JSON (DESIGN.md contract)')
     .addOption(new Option('--format <format>', 'text picture, or a diagram').choices(['text', 'mermaid', 'dot']).default('text'))
-    .option('--explain', 'have the LLM explain the analysis in plain words')
+    .option('--explain', 'have the LLM explain the analysis in plain words (offline when no LLM is configured)')
     .option('--from <file>', 'analyze a saved snapshot (procdoc snapshot --deep -o FILE) instead of this host')
     .addOption(new Option('--sample <ms>', `sample twice this far apart to tell slow from hung (default ${DEFAULT_PIPELINE_SAMPLE_MS})`).argParser(parseDuration))
     .option('--deep', "read every process's descriptors at once (otherwise only when the pipeline looks incomplete)")
