@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -62,12 +62,34 @@ export function auditLogPath(env: NodeJS.ProcessEnv): string {
 }
 
 /**
+ * mkdir -p, one level at a time: Node's own recursive mkdir loops forever where mkdir
+ * answers ENOENT under an existing parent (procfs, sysfs).
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let current = dir;
+  while (!existsSync(current)) {
+    missing.push(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/**
  * Appends one record and flushes it to disk before returning: synchronous on purpose, so
  * that a Ctrl-C or a crash right after cannot lose it.
  */
 export function appendAudit(path: string, record: AuditRecord): void {
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    makeDirs(dirname(path));
     const fd = openSync(path, 'a', 0o600);
     try {
       writeSync(fd, `${JSON.stringify(record)}\n`);
