@@ -13,6 +13,19 @@ describe('orphaned-descendants', () => {
     expect(f?.remediation[0]?.command).toBe('kill -s TERM -- -500');
   });
 
+  it('counts a leader that exited but was not reaped (a zombie) as gone', () => {
+    const s = fakeSnapshot({
+      processes: [
+        fakeProcess({ pid: 900, ppid: 50, pgid: 900, sid: 900, comm: 'bash', state: 'Z', argv: [] }),
+        fakeProcess({ pid: 901, ppid: 1, pgid: 900, sid: 900, comm: 'sleep' }),
+        fakeProcess({ pid: 902, ppid: 1, pgid: 900, sid: 900, comm: 'cat' }),
+      ],
+    });
+    const [f] = runAnalyzer(orphanedDescendants, s);
+    expect(f).toMatchObject({ code: 'orphaned-descendants', pids: [901, 902] });
+    expect(f?.evidence).toContainEqual({ source: '/proc/900/stat', field: 'state', value: 'Z' });
+  });
+
   it('leaves a lone double-forked daemon alone', () => {
     const s = fakeSnapshot({ processes: [fakeProcess({ pid: 601, ppid: 1, pgid: 600, sid: 600, comm: 'daemon' })] });
     expect(runAnalyzer(orphanedDescendants, s)).toEqual([]);

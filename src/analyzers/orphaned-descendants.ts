@@ -15,7 +15,9 @@ export const orphanedDescendants: Analyzer = ({ snapshot, index }) => {
   const groups = new Map<number, Process[]>();
   for (const p of userProcesses(snapshot)) {
     if (p.state === 'Z' || p.owner.unit !== null || p.pgid === p.pid || p.pgid === 0) continue;
-    if (index.process(p.pgid) !== undefined) continue;
+    // The leader is gone when it has exited, reaped or not (an unreaped leader is a zombie).
+    const leader = index.process(p.pgid);
+    if (leader !== undefined && leader.state !== 'Z') continue;
     const parent = index.process(p.ppid);
     const adopted = p.ppid === 1 || (parent !== undefined && (parent.namespaceInit || ADOPTERS.has(parent.comm)));
     if (!adopted) continue;
@@ -34,7 +36,7 @@ export const orphanedDescendants: Analyzer = ({ snapshot, index }) => {
       severity: 'warning',
       title: `${plural(members.length, 'leftover process', 'leftover processes')} of dead group ${pgid}`,
       summary:
-        `Process group ${pgid} lost its leader (PID ${pgid} no longer exists), and what it started is still running, adopted by ${adopterName}: ` +
+        `Process group ${pgid} lost its leader (PID ${pgid} has exited), and what it started is still running, adopted by ${adopterName}: ` +
         `${members.slice(0, 4).map((p) => `${label(p)} "${shortCommand(p, 40)}"`).join(', ')}${members.length > 4 ? ', …' : ''}. ` +
         `These are usually the remains of a pipeline or background job whose shell exited; nobody will stop them. Signal the whole group rather than chasing each process.`,
       pids: members.map((p) => p.pid),
@@ -44,7 +46,7 @@ export const orphanedDescendants: Analyzer = ({ snapshot, index }) => {
       evidence: [
         ...adoptedTop.slice(0, 3).map((p) => ev(procSource(p.pid, 'stat'), 'ppid', p.ppid)),
         ev(procSource(members[0]?.pid ?? pgid, 'stat'), 'pgrp', pgid),
-        ev(`/proc/${pgid}`, 'exists', false),
+        index.process(pgid) === undefined ? ev(`/proc/${pgid}`, 'exists', false) : ev(procSource(pgid, 'stat'), 'state', 'Z'),
       ],
       remediation: [
         {

@@ -13,9 +13,15 @@ describe('snapshot at scale', () => {
   it(`reads a host with ${COUNT} extra processes, every one of them`, async () => {
     // One group of sleeps, started by one shell so the whole lot is killed by group.
     const group = await startProcess(`for i in $(seq ${COUNT}); do sleep 900 & done; exec sleep 900`);
-    // Ten thousand are killed fastest as one group, before the registry checks each one.
-    onTestFinished(() => {
+    // Ten thousand are killed fastest as one group; dying (and being reaped by PID 1)
+    // takes them a while, so wait for that before the registry checks each one.
+    onTestFinished(async () => {
       process.kill(-group.pgid, 'SIGKILL');
+      await waitFor(() => !listProcesses().some((p) => p.pgid === group.pgid && p.pid !== group.pid && p.state !== 'Z'), {
+        timeoutMs: 120_000,
+        intervalMs: 500,
+        what: `the ${COUNT} sleeps to die`,
+      });
     });
     await waitFor(() => listProcesses().filter((p) => p.pgid === group.pgid).length > COUNT, {
       timeoutMs: 90_000,
