@@ -84,19 +84,37 @@ export function supervisorKind(p: Pick<Process, 'pid' | 'comm' | 'argv'>, initIs
   return null;
 }
 
-/** The nearest supervising ancestor (or the process's own PID 1 of a namespace). */
+/**
+ * The nearest supervising ancestor. `memo` (nearest supervisor at or above a pid, shared
+ * across one snapshot) makes siblings cost one look-up instead of a walk each.
+ */
 export function findSupervisor(
   process: Pick<Process, 'pid' | 'ppid'>,
   byPid: ReadonlyMap<number, Pick<Process, 'pid' | 'ppid' | 'comm' | 'argv'>>,
   initIsSystemd: boolean,
+  memo: Map<number, Owner['supervisor']> = new Map(),
 ): Owner['supervisor'] {
+  const walked: number[] = [];
   const seen = new Set<number>([process.pid]);
   let parent = byPid.get(process.ppid);
+  let found: Owner['supervisor'] = null;
   while (parent && !seen.has(parent.pid)) {
+    const known = memo.get(parent.pid);
+    if (known !== undefined) {
+      found = known;
+      break;
+    }
     seen.add(parent.pid);
     const kind = supervisorKind(parent, initIsSystemd);
-    if (kind !== null) return { kind, pid: parent.pid, comm: parent.comm };
+    if (kind !== null) {
+      found = { kind, pid: parent.pid, comm: parent.comm };
+      memo.set(parent.pid, found);
+      break;
+    }
+    walked.push(parent.pid);
     parent = byPid.get(parent.ppid);
   }
-  return null;
+  // Every ancestor walked past has the same nearest supervisor above it.
+  for (const pid of walked) memo.set(pid, found);
+  return found;
 }

@@ -166,7 +166,12 @@ export function parseStatus(text: string): Map<string, string> {
 
 export function numbersOf(value: string | undefined): number[] {
   if (value === undefined || value === '') return [];
-  return value.split(/\s+/).map(Number).filter(Number.isFinite);
+  const out: number[] = [];
+  for (const part of value.split('\t')) {
+    const n = Number.parseInt(part, 10);
+    if (Number.isFinite(n)) out.push(n);
+  }
+  return out;
 }
 
 /** argv from /proc/PID/cmdline: NUL-separated; a rewritten cmdline may be one string with spaces. */

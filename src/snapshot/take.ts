@@ -115,6 +115,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
 
   // Ownership: units and containers from cgroup paths, supervisors from ancestry.
   const byPid = new Map(processes.map((p) => [p.pid, p]));
+  const supervisors = new Map<number, Process['owner']['supervisor']>();
   const initIsSystemd = host.initSystem === 'systemd';
   // Processes share cgroup objects (memo above), so derive unit and container once each.
   const fromCgroup = new Map<Process['cgroup'], Pick<Process['owner'], 'unit' | 'container'>>();
@@ -129,7 +130,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
     p.owner = {
       unit: p.kernelThread ? null : derived.unit,
       container: derived.container,
-      supervisor: p.kernelThread ? null : findSupervisor(p, byPid, initIsSystemd),
+      supervisor: p.kernelThread ? null : findSupervisor(p, byPid, initIsSystemd, supervisors),
     };
   }
 
@@ -166,7 +167,10 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
 function fdHeavy(reader: FsReader, procRoot: string, fdTableSizes: ReadonlyMap<number, number>): Set<number> {
   const out = new Set<number>();
   for (const [pid, size] of fdTableSizes) {
-    if (size < 128) continue;
+    // Below 512 slots (at most 256 fds ever open, for this process or the parent it was
+    // forked from) only a soft limit under 512 could be near; such limits are rare, and
+    // counting every process's fds costs as much as the rest of the pass.
+    if (size < 512) continue;
     const fds = reader.dir(`${procRoot}/${pid}/fd`, pid, true);
     if (fds === null || fds.length < 64) continue;
     const limits = reader.text(`${procRoot}/${pid}/limits`, pid, true);
