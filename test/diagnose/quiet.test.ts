@@ -17,15 +17,26 @@ describe('procdoc diagnose on this quiet machine', () => {
     // Agents and builds share this host's two CPUs: give the minute average a bounded chance
     // to settle after earlier test files' busy loops.
     await waitFor(() => cpuPressureAvg60() < DEFAULT_THRESHOLDS.psiCpuSome, { timeoutMs: 90_000, intervalMs: 2000, what: 'CPU pressure to settle' }).catch(() => undefined);
-    let out = '';
-    const io: CliIo = { stdout: (t) => void (out += t), stderr: () => undefined, stdoutIsTTY: false, stdinIsTTY: false, env: {}, confirm: () => Promise.resolve(false) };
-    const code = await main(['diagnose', '--json'], io);
-    const report = DiagnoseJsonSchema.parse(JSON.parse(out));
-    const serious = report.findings.filter((f) => f.severity !== 'info');
-    // The one warning a busy shared host may truly have is CPU contention from outside this
-    // test: allowed only when /proc/pressure/cpu confirms it independently.
-    const unexplained = serious.filter((f) => !(f.code === 'pressure-stall' && f.cgroups.length === 0 && f.title.includes('cpu') && cpuPressureAvg60() >= DEFAULT_THRESHOLDS.psiCpuSome / 2));
-    expect(unexplained.map((f) => `${f.code}: ${f.title}`)).toEqual([]);
-    expect(code).toBe(serious.length === 0 ? 0 : 1);
+    const diagnoseOnce = async () => {
+      let out = '';
+      const io: CliIo = { stdout: (t) => void (out += t), stderr: () => undefined, stdoutIsTTY: false, stdinIsTTY: false, env: {}, confirm: () => Promise.resolve(false) };
+      const code = await main(['diagnose', '--json'], io);
+      const report = DiagnoseJsonSchema.parse(JSON.parse(out));
+      const serious = report.findings.filter((f) => f.severity !== 'info');
+      // The one warning a busy shared host may truly have is CPU contention from outside this
+      // test: allowed only when /proc/pressure/cpu confirms it independently.
+      const unexplained = serious.filter((f) => !(f.code === 'pressure-stall' && f.cgroups.length === 0 && f.title.includes('cpu') && cpuPressureAvg60() >= DEFAULT_THRESHOLDS.psiCpuSome / 2));
+      return { code, serious, unexplained };
+    };
+    // Processes that an earlier test file killed may still be dying (and waiting for PID 1
+    // to reap them) when this file starts: a quiet machine is one where nothing persists,
+    // so a finding must still be there after a bounded wait to count.
+    let result = await diagnoseOnce();
+    for (let attempt = 0; attempt < 10 && result.unexplained.length > 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      result = await diagnoseOnce();
+    }
+    expect(result.unexplained.map((f) => `${f.code}: ${f.title}`)).toEqual([]);
+    expect(result.code).toBe(result.serious.length === 0 ? 0 : 1);
   });
 });
