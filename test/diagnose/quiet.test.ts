@@ -36,7 +36,8 @@ describe('procdoc diagnose on this quiet machine', () => {
       await new Promise((resolve) => setTimeout(resolve, 2000));
       result = await diagnoseOnce();
     }
-    expect(result.unexplained.map((f) => `${f.code}: ${f.title}`)).toEqual([]);
+    // The summary names the processes, so a failure says which test left them behind.
+    expect(result.unexplained.map((f) => `${f.code}: ${f.title} — ${f.summary}`)).toEqual([]);
     expect(result.code).toBe(result.serious.length === 0 ? 0 : 1);
   });
 });

@@ -15,7 +15,9 @@ export function shellQuote(text: string): string {
 
 /** Runs `bash -c script` under a new pseudo-terminal; `pid` is the `script` process. */
 export async function runInPty(script: string, registry: ProcessRegistry = defaultProcessRegistry): Promise<Started> {
-  return registry.startProcess(`exec script -qfc ${shellQuote(script)} /dev/null`);
+  // script's stdin is a pipe that stays open (never written): with /dev/null it would read
+  // EOF at once and pass it on to the terminal, racing the job it is meant to host.
+  return registry.startProcess(`exec script -qfc ${shellQuote(script)} /dev/null`, { stdio: ['pipe', 'ignore', 'ignore'] });
 }
 
 export interface PtyJob extends Started {
