@@ -26,6 +26,17 @@ describe('orphaned-descendants', () => {
     expect(f?.evidence).toContainEqual({ source: '/proc/900/stat', field: 'state', value: 'Z' });
   });
 
+  it('leaves alone a dead group that is running procdoc itself (a background CI job)', () => {
+    const s = fakeSnapshot({
+      processes: [
+        fakeProcess({ pid: 951, ppid: 1, pgid: 950, sid: 950, comm: 'bash', argv: ['bash', '.ci/run'] }),
+        fakeProcess({ pid: 952, ppid: 951, pgid: 950, sid: 950, comm: 'node', argv: ['node', 'bin/procdoc.js', 'diagnose'] }),
+      ],
+      self: { pid: 952, ancestors: [951, 1] },
+    });
+    expect(runAnalyzer(orphanedDescendants, s)).toEqual([]);
+  });
+
   it('leaves a lone double-forked daemon alone', () => {
     const s = fakeSnapshot({ processes: [fakeProcess({ pid: 601, ppid: 1, pgid: 600, sid: 600, comm: 'daemon' })] });
     expect(runAnalyzer(orphanedDescendants, s)).toEqual([]);

@@ -24,9 +24,13 @@ export const orphanedDescendants: Analyzer = ({ snapshot, index }) => {
     groups.set(p.pgid, [...(groups.get(p.pgid) ?? []), p]);
   }
   const findings: DraftFinding[] = [];
+  // A job whose shell exited but that is running procdoc right now (a CI script started in
+  // the background, say) is not a leftover that nobody will stop: it is the caller.
+  const caller = new Set([snapshot.self.pid, ...snapshot.self.ancestors]);
   for (const [pgid, adoptedTop] of groups) {
     // Everything still in the dead group, including the adopted processes' own children.
     const members = index.group(pgid).filter((p) => !p.kernelThread && p.state !== 'Z');
+    if (members.some((p) => caller.has(p.pid))) continue;
     const withTty = members.some((p) => p.ttyNr !== 0);
     if (members.length < 2 && !withTty) continue;
     const adopter = index.process(adoptedTop[0]?.ppid ?? 1);
