@@ -26,7 +26,7 @@ const snapshot = fakeSnapshot({
     fakeProcess({ pid: 300, state: 'T', comm: 'rsync' }),
     fakeProcess({ pid: 400, policy: 'SCHED_FIFO', rtPriority: 10, cpu: sampled(99) }),
     fakeProcess({ pid: 500, comm: 'bash', ttyNr: 34816 }),
-    fakeProcess({ pid: 600, comm: 'stubborn', signals: { pending: [], shdPending: [], blocked: [], ignored: ['SIGTERM'], caught: [] } }),
+    fakeProcess({ pid: 600, comm: 'obstinate', signals: { pending: [], shdPending: [], blocked: [], ignored: ['SIGTERM'], caught: [] } }),
   ],
 });
 

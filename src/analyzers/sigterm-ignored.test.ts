@@ -7,7 +7,7 @@ const signals = (ignored: string[], blocked: string[] = []) => ({ pending: [], s
 
 describe('sigterm-ignored', () => {
   it('tells that a plain kill does nothing and offers signals that work', () => {
-    const [f] = runAnalyzer(sigtermIgnored, fakeSnapshot({ processes: [fakeProcess({ pid: 110, comm: 'stubborn', signals: signals(['SIGTERM']) })] }));
+    const [f] = runAnalyzer(sigtermIgnored, fakeSnapshot({ processes: [fakeProcess({ pid: 110, comm: 'obstinate', signals: signals(['SIGTERM']) })] }));
     expect(f).toMatchObject({ code: 'sigterm-ignored', severity: 'info', culpritPid: 110 });
     expect(f?.remediation.map((r) => r.command)).toEqual(['kill -s INT 110', 'kill -s KILL 110']);
   });

@@ -18,7 +18,7 @@ export function validatorHost(): Snapshot {
       fakeProcess({ pid: 700, ppid: 650, pgid: 650, comm: 'child', argv: [], state: 'Z' }),
       fakeProcess({ pid: 800, comm: 'dd', argv: ['dd', 'if=/dev/sdb'], state: 'D', wchan: 'io_schedule' }),
       fakeProcess({ pid: 810, comm: 'grep', argv: ['grep', 'x'], state: 'T', wchan: 'do_signal_stop' }),
-      fakeProcess({ pid: 820, comm: 'stubborn', argv: ['stubborn'], signals: { pending: [], shdPending: [], blocked: [], ignored: ['SIGTERM'], caught: [] } }),
+      fakeProcess({ pid: 820, comm: 'obstinate', argv: ['obstinate'], signals: { pending: [], shdPending: [], blocked: [], ignored: ['SIGTERM'], caught: [] } }),
       fakeProcess({ pid: 900, comm: 'sh', argv: ['/bin/sh', '/entry.sh'], namespaceInit: true, nspid: [900, 1], owner: docker, signals: { pending: [], shdPending: [], blocked: [], ignored: [], caught: [] } }),
       fakeProcess({ pid: 901, ppid: 900, pgid: 900, comm: 'app', argv: ['app', '--serve'], nspid: [901, 7], owner: docker }),
       fakeProcess({ pid: 998, comm: 'sshd', argv: ['sshd: alice@pts/0'], owner: svc('ssh.service') }),
