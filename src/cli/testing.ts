@@ -1,7 +1,7 @@
 import type { CliIo } from './io.js';
 
 /** A CliIo that records what the CLI writes, for in-process tests of main(). */
-export function memoryIo(options: { env?: NodeJS.ProcessEnv; tty?: boolean; answer?: boolean } = {}): CliIo & { out: string; err: string } {
+export function memoryIo(options: { env?: NodeJS.ProcessEnv; tty?: boolean; stdinTty?: boolean; answer?: boolean } = {}): CliIo & { out: string; err: string } {
   const io = {
     out: '',
     err: '',
@@ -12,7 +12,7 @@ export function memoryIo(options: { env?: NodeJS.ProcessEnv; tty?: boolean; answ
       io.err += text;
     },
     stdoutIsTTY: options.tty ?? false,
-    stdinIsTTY: options.tty ?? false,
+    stdinIsTTY: options.stdinTty ?? false,
     env: options.env ?? {},
     confirm: () => Promise.resolve(options.answer ?? false),
   };

@@ -1,5 +1,5 @@
 import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { memoryIo } from '../../src/cli/testing.js';
 import { AskResultSchema, type AskResult } from '../../src/llm/answer.js';
 
 export interface CliRun {
@@ -10,19 +10,10 @@ export interface CliRun {
 
 /** Runs the real CLI in-process with captured output and a given environment. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}, options: { tty?: boolean } = {}): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    stdoutIsTTY: options.tty === true,
-    stdinIsTTY: false,
-    // No user config and no LLM unless a test says so.
-    env: { HOME: '/nonexistent-home', XDG_CONFIG_HOME: '/nonexistent-config', ...env },
-    confirm: () => Promise.resolve(false),
-  };
+  // No user config and no LLM unless a test says so.
+  const io = memoryIo({ tty: options.tty === true, env: { HOME: '/nonexistent-home', XDG_CONFIG_HOME: '/nonexistent-config', ...env } });
   const code = await main(argv, io);
-  return { code, stdout, stderr };
+  return { code, stdout: io.out, stderr: io.err };
 }
 
 /** `procdoc ask --json …`, parsed and checked against the contract. */

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnoseJsonSchema, type DiagnoseJson } from '../../src/analyzers/report.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/testing.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -18,18 +18,9 @@ interface Run {
 }
 
 async function run(argv: string[], options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    stdoutIsTTY: options.tty ?? false,
-    stdinIsTTY: false,
-    env: options.env ?? {},
-    confirm: () => Promise.resolve(false),
-  };
+  const io = memoryIo({ tty: options.tty ?? false, env: options.env ?? {} });
   const code = await main(argv, io);
-  return { code, out, err };
+  return { code, out: io.out, err: io.err };
 }
 
 function json(r: Run): DiagnoseJson {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DiagnoseJsonSchema } from '../../src/analyzers/report.js';
 import { DEFAULT_THRESHOLDS } from '../../src/analyzers/thresholds.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/testing.js';
 import { waitFor } from '../support/procs.js';
 
 /** The host's CPU "some" pressure over the last minute, read independently of procdoc. */
@@ -18,10 +18,9 @@ describe('procdoc diagnose on this quiet machine', () => {
     // to settle after earlier test files' busy loops.
     await waitFor(() => cpuPressureAvg60() < DEFAULT_THRESHOLDS.psiCpuSome, { timeoutMs: 90_000, intervalMs: 2000, what: 'CPU pressure to settle' }).catch(() => undefined);
     const diagnoseOnce = async () => {
-      let out = '';
-      const io: CliIo = { stdout: (t) => void (out += t), stderr: () => undefined, stdoutIsTTY: false, stdinIsTTY: false, env: {}, confirm: () => Promise.resolve(false) };
+      const io = memoryIo();
       const code = await main(['diagnose', '--json'], io);
-      const report = DiagnoseJsonSchema.parse(JSON.parse(out));
+      const report = DiagnoseJsonSchema.parse(JSON.parse(io.out));
       const serious = report.findings.filter((f) => f.severity !== 'info');
       // The one warning a busy shared host may truly have is CPU contention from outside this
       // test: allowed only when /proc/pressure/cpu confirms it independently.

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { familyOf } from '../../src/analyzers/pipeline/activity.js';
 import { PipelineJsonSchema, PipelineListJsonSchema, type PipelineJson } from '../../src/analyzers/pipeline/schema.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/testing.js';
 import { removeAllCgroups, createV1Cgroup } from '../support/cgroups.js';
 import { descendantsOf, signal } from '../support/proc-fs.js';
 import { adopt, listProcesses, readStat, readWchan, startProcess, stopAll, waitFor, type Started } from '../support/procs.js';
@@ -16,25 +16,10 @@ import { runInPty } from '../support/pty.js';
  * group and analyzed through the CLI in-process (`procdoc pipeline … --json`).
  */
 
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (s) => void out.push(s),
-    stderr: (s) => void err.push(s),
-    stdoutIsTTY: false,
-    stdinIsTTY: false,
-    env: { NO_COLOR: '1' },
-    confirm: () => Promise.resolve(false),
-  };
-}
-
 async function procdoc(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const io = captureIo();
+  const io = memoryIo({ env: { NO_COLOR: '1' } });
   const code = await main(args, io);
-  return { code, stdout: io.out.join(''), stderr: io.err.join('') };
+  return { code, stdout: io.out, stderr: io.err };
 }
 
 async function pipelineJson(target: string[]): Promise<PipelineJson> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { memoryIo } from '../../src/cli/testing.js';
 import { VerdictSchema } from '../../src/validator/verdict.js';
 import { validatorHost } from '../../src/validator/testing.js';
 
@@ -15,18 +15,9 @@ writeFileSync(snapshotFile, JSON.stringify(validatorHost()));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function check(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    stdoutIsTTY: false,
-    stdinIsTTY: false,
-    env: {},
-    confirm: () => Promise.resolve(false),
-  };
+  const io = memoryIo();
   const code = await main(['check', '--from', snapshotFile, ...argv], io);
-  return { code, out, err };
+  return { code, out: io.out, err: io.err };
 }
 
 describe('procdoc check', () => {
@@ -68,9 +59,8 @@ describe('procdoc check', () => {
   });
 
   test('an unreadable snapshot file is an error (exit 1) that says what to do', async () => {
-    let err = '';
-    const io: CliIo = { stdout: () => undefined, stderr: (t) => void (err += t), stdoutIsTTY: false, stdinIsTTY: false, env: {}, confirm: () => Promise.resolve(false) };
+    const io = memoryIo();
     expect(await main(['check', '--from', join(dir, 'missing.json'), '--', 'ps'], io)).toBe(1);
-    expect(err).toMatch(/procdoc snapshot -o FILE/);
+    expect(io.err).toMatch(/procdoc snapshot -o FILE/);
   });
 });
