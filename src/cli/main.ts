@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ProcdocError, isProcdocError } from '../errors.js';
+import { isProcdocError } from '../errors.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import { EXIT, exitCodeForError } from './exit.js';
 import { processIo, type CliIo } from './io.js';
@@ -110,5 +110,3 @@ function reportError(io: CliIo, error: unknown): void {
   io.stderr(`procdoc: internal error: ${message}\n  This is a bug in procdoc; please report it with the command you ran.\n`);
   if (io.env.PROCDOC_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
 }
-
-export { ProcdocError };

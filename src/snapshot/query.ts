@@ -34,6 +34,27 @@ export function v1HierarchyOf(hierarchies: Iterable<string>, controller: CgroupC
   return undefined;
 }
 
+/**
+ * The cgroup that holds `controller` for a process: the v2 one when the controller is
+ * enabled there, else the v1 hierarchy's. Usable before a whole snapshot exists.
+ */
+export function cgroupResolver(cgroups: ReadonlyMap<string, Cgroup>): SnapshotIndex['cgroupFor'] {
+  const v2Root = cgroups.get('2:/');
+  return (process, controller) => {
+    const v2Path = process.cgroup.v2;
+    if (v2Path !== null) {
+      const v2 = cgroups.get(cgroupId(2, v2Path));
+      // In v2 a controller is in force for a cgroup when its parent delegates it; the
+      // snapshotter records cgroup.controllers, which lists exactly those.
+      if (v2 && (v2.controllers.includes(controller) || (v2Path === '/' && v2Root?.controllers.includes(controller)))) return v2;
+    }
+    const hierarchy = v1HierarchyOf(Object.keys(process.cgroup.v1), controller);
+    if (hierarchy === undefined) return undefined;
+    const path = process.cgroup.v1[hierarchy];
+    return path === undefined ? undefined : cgroups.get(cgroupId(1, path, hierarchy));
+  };
+}
+
 export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
   const byPid = new Map<number, Process>();
   const kids = new Map<number, Process[]>();
@@ -52,7 +73,6 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
   }
   const cgroups = new Map(snapshot.cgroups.map((c) => [c.id, c]));
   const units = new Map(snapshot.units.map((u) => [u.name, u]));
-  const v2Root = cgroups.get('2:/');
 
   return {
     snapshot,
@@ -64,8 +84,9 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
       const out: Process[] = [];
       const queue: Process[] = [root];
       const seen = new Set<number>();
-      while (queue.length > 0) {
-        const p = queue.shift()!;
+      // A moving head instead of shift(): shift is O(n), and PID 1's subtree is everything.
+      for (let head = 0; head < queue.length; head++) {
+        const p = queue[head]!;
         if (seen.has(p.pid)) continue;
         seen.add(p.pid);
         out.push(p);
@@ -87,19 +108,7 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
     group: (pgid) => groups.get(pgid) ?? [],
     session: (sid) => sessions.get(sid) ?? [],
     cgroup: (id) => cgroups.get(id),
-    cgroupFor(process, controller) {
-      const v2Path = process.cgroup.v2;
-      if (v2Path !== null) {
-        const v2 = cgroups.get(cgroupId(2, v2Path));
-        // In v2 a controller is in force for a cgroup when its parent delegates it; the
-        // snapshotter records cgroup.controllers, which lists exactly those.
-        if (v2 && (v2.controllers.includes(controller) || (v2Path === '/' && v2Root?.controllers.includes(controller)))) return v2;
-      }
-      const hierarchy = v1HierarchyOf(Object.keys(process.cgroup.v1), controller);
-      if (hierarchy === undefined) return undefined;
-      const path = process.cgroup.v1[hierarchy];
-      return path === undefined ? undefined : cgroups.get(cgroupId(1, path, hierarchy));
-    },
+    cgroupFor: cgroupResolver(cgroups),
     unit: (name) => units.get(name),
   };
 }

@@ -21,7 +21,7 @@ import {
   POLICIES,
   ttyName,
 } from './parse.js';
-import { cgroupId, indexSnapshot, v1HierarchyOf } from './query.js';
+import { cgroupId, cgroupResolver, v1HierarchyOf } from './query.js';
 import { selectDeepPids } from './select.js';
 import { applySamples, type LightSample } from './sample.js';
 
@@ -101,8 +101,8 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
       await clock.sleep(Math.min(interval, total - (clock.now() - t0)));
       samples.push(sample());
     }
-    const index = indexSnapshot({ processes, cgroups, units: [] } as unknown as Snapshot);
-    applySamples(processes, cgroups, samples, index, host.clockTicks);
+    const cgroupFor = cgroupResolver(new Map(cgroups.map((c) => [c.id, c])));
+    applySamples(processes, cgroups, samples, { cgroupFor }, host.clockTicks);
     if (windowMs > 0) for (const s of samples) series.push(toSeriesPoint(s));
   }
 
