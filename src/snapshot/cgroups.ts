@@ -35,7 +35,8 @@ export function detectCgroupLayout(reader: FsReader, sysRoot: string): CgroupLay
     // Skip the symlinks "cpu" -> "cpu,cpuacct": the real directory carries the key.
     const dir = join(base, name);
     if (reader.isSymlink(dir)) continue;
-    if (reader.text(join(dir, 'cgroup.procs'), undefined, true) === null) continue;
+    // Its existence marks a hierarchy; reading it would make the kernel list every pid.
+    if (!reader.exists(join(dir, 'cgroup.procs'))) continue;
     v1Dirs.set(V1_NAMED[name] ?? name, dir);
   }
   if (v1Dirs.size === 0 && unified === null) return { mode: 'v1', v2Dir: null, v1Dirs };

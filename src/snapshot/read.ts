@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readSync, readdirSync, readlinkSync } from 'node:fs';
 import type { ReadError } from './schema.js';
 
 /** How many individual read errors a snapshot keeps; the rest are counted per kind. */
@@ -72,6 +72,10 @@ export class FsReader {
       this.fail(error, path, pid, optional);
       return null;
     }
+  }
+
+  exists(path: string): boolean {
+    return existsSync(path);
   }
 
   isSymlink(path: string): boolean {

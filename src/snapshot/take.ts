@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProcdocError } from '../errors.js';
 import type { Cgroup, Process, SeriesPoint, Snapshot } from './schema.js';
@@ -8,20 +9,10 @@ import { readHost, readHostPressure } from './host.js';
 import { readDeep, readIo, readSmapsRollup } from './deep.js';
 import { containerFromCgroup, findSupervisor, unitFromCgroup } from './owner.js';
 import { querySystemUnits } from './systemd.js';
-import {
-  decodeSignalMask,
-  numbersOf,
-  parseCmdline,
-  parseLocks,
-  parsePasswd,
-  parseProcCgroup,
-  parseStat,
-  statusFields,
-  PF_KTHREAD,
-  POLICIES,
-  ttyName,
-} from './parse.js';
+import { parseLocks, parsePasswd, parseStat } from './parse.js';
 import { cgroupId, cgroupResolver, v1HierarchyOf } from './query.js';
+import { readAllProcesses } from './parallel.js';
+import type { ReadMemo } from './process.js';
 import { selectDeepPids } from './select.js';
 import { applySamples, type LightSample } from './sample.js';
 
@@ -32,12 +23,19 @@ export interface SnapshotOptions {
   deep: boolean;
   /** Deep tier for these processes (and what analysis needs) even without `deep`. */
   deepPids: readonly number[];
+  /**
+   * Without `deep`, also read the deep tier of what the analyzers look at (stuck groups, top
+   * consumers…). Default true; the validator judges on the cheap tier alone.
+   */
+  deepForAnalysis?: boolean;
   /** Milliseconds between the first and last sample; 0 takes one sample (no CPU%). */
   sampleMs: number;
   /** Sample over a window of this many milliseconds (diagnose --for); overrides sampleMs. */
   windowMs?: number;
   /** Ask the service manager (systemctl show); off for fixture trees. */
   serviceManager: boolean;
+  /** Read /proc with a second thread (true), or not (false); by default, on large hosts with a spare core. */
+  parallel?: boolean;
 }
 
 /** Injected so tests and --for can control time. */
@@ -68,12 +66,11 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   const layout = detectCgroupLayout(reader, sysRoot);
   const users = readUsers(reader, procRoot);
 
-  const processes: Process[] = [];
+  // The first read of /proc/locks waits for an RCU grace period in the kernel (5-20 ms
+  // here), so it runs on libuv's thread pool while this thread reads the processes.
+  const locksText = readFile(join(procRoot, 'locks'), 'latin1').catch(() => '');
   const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map() };
-  for (const pid of pids) {
-    const p = readProcess(reader, procRoot, pid, users, memo);
-    if (p !== null) processes.push(p);
-  }
+  const { processes } = await readAllProcesses(reader, procRoot, pids, users, memo, { deep: options.deep, parallel: options.parallel });
   processes.sort((a, b) => a.pid - b.pid);
   const init = processes.find((p) => p.pid === 1) ?? null;
   const host = readHost(reader, { procRoot, sysRoot, layout, initComm: init?.comm ?? null });
@@ -106,11 +103,13 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
     if (windowMs > 0) for (const s of samples) series.push(toSeriesPoint(s));
   }
 
-  // Deep tier: everything with --deep, otherwise what analysis needs.
-  const deepSet = options.deep ? null : selectDeepPids(processes, options.deepPids, fdHeavy(reader, procRoot, memo.fdTableSizes));
-  for (const p of processes) {
-    if (deepSet !== null && !deepSet.has(p.pid)) continue;
-    p.deep = readDeep(reader, join(procRoot, String(p.pid)), p.pid, p.kernelThread);
+  // Deep tier: with --deep it was read in the pass above; otherwise what analysis needs.
+  if (!options.deep) {
+    const deepSet =
+      options.deepForAnalysis === false ? new Set(options.deepPids) : selectDeepPids(processes, options.deepPids, fdHeavy(reader, procRoot, memo.fdTableSizes));
+    for (const p of processes) {
+      if (deepSet.has(p.pid)) p.deep = readDeep(reader, join(procRoot, String(p.pid)), p.pid, p.kernelThread);
+    }
   }
 
   // Ownership: units and containers from cgroup paths, supervisors from ancestry.
@@ -154,7 +153,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
     cgroups,
     units,
     series,
-    locks: parseLocks(reader.text(join(procRoot, 'locks'), undefined, true) ?? ''),
+    locks: parseLocks(await locksText),
     errors: reader.errors(),
   };
 }
@@ -199,108 +198,15 @@ function selfOf(reader: FsReader, procRoot: string, byPid: Map<number, Process>)
   return { pid, ancestors };
 }
 
-/** What one pass learns besides the processes: shared parses, and fd table sizes. */
-export interface ReadMemo {
-  cgroups: Map<string, Process['cgroup']>;
-  fdTableSizes: Map<number, number>;
-}
-
-/** The cheap tier: stat, status, cmdline, cgroup, wchan and oom files of one process. */
-export function readProcess(
-  reader: FsReader,
-  procRoot: string,
-  pid: number,
-  users: Map<number, string>,
-  memo?: ReadMemo,
-): Process | null {
-  const dir = `${procRoot}/${pid}`;
-  const statText = reader.text(`${dir}/stat`, pid);
-  if (statText === null) return null; // exited before we got here
-  const stat = parseStat(statText);
-  if (stat === null) return null;
-  const statusText = reader.text(`${dir}/status`, pid);
-  if (statusText === null) return null;
-  const st = statusFields(statusText);
-  const kernelThread = (stat.flags & PF_KTHREAD) !== 0 || st.Kthread === '1';
-  const cmdline = kernelThread ? null : reader.buffer(`${dir}/cmdline`, pid);
-  const { argv, binary } = cmdline === null ? { argv: [], binary: false } : parseCmdline(cmdline);
-  const cgroupText = reader.text(`${dir}/cgroup`, pid);
-  let cgroup = cgroupText === null ? undefined : memo?.cgroups.get(cgroupText);
-  if (cgroup === undefined && cgroupText !== null) {
-    // Most processes share a few cgroup files: parse each distinct text once.
-    cgroup = parseProcCgroup(cgroupText);
-    memo?.cgroups.set(cgroupText, cgroup);
-  }
-  const wchan = reader.text(`${dir}/wchan`, pid, true);
-  const oomScore = kernelThread ? null : reader.text(`${dir}/oom_score`, pid, true);
-  const oomAdj = kernelThread ? null : reader.text(`${dir}/oom_score_adj`, pid, true);
-  const exe = kernelThread || stat.state === 'Z' ? null : reader.link(`${dir}/exe`, pid, true);
-  const uid = numbersOf(st.Uid)[0] ?? -1;
-  const gid = numbersOf(st.Gid)[0] ?? -1;
-  const nspid = numbersOf(st.NSpid);
-  // stat was read as latin1; comm is UTF-8 bytes, cut at 15 by the kernel.
-  const comm = /[\x80-\xff]/.test(stat.comm) ? Buffer.from(stat.comm, 'latin1').toString('utf8') : stat.comm;
-  const mask = (value: string | undefined) => decodeSignalMask(value ?? '0');
-  // FDSize (the fd table size) hints at many descriptors without listing them.
-  memo?.fdTableSizes.set(pid, Number(st.FDSize ?? 0));
-  const vol = st.voluntary_ctxt_switches;
-  const nonvol = st.nonvoluntary_ctxt_switches;
-  return {
-    pid,
-    ppid: stat.ppid,
-    pgid: stat.pgid,
-    sid: stat.sid,
-    ttyNr: stat.ttyNr,
-    tty: ttyName(stat.ttyNr),
-    tpgid: stat.tpgid,
-    comm,
-    argv,
-    cmdlineBinary: binary,
-    exe,
-    uid,
-    user: users.get(uid) ?? null,
-    gid,
-    state: stat.state.charAt(0) || '?',
-    wchan: wchan === null || wchan === '0' || wchan === '' ? null : wchan.trim(),
-    nice: stat.nice,
-    priority: stat.priority,
-    policy: POLICIES[stat.policy] ?? 'UNKNOWN',
-    rtPriority: stat.rtPriority,
-    threads: stat.threads,
-    startTime: stat.startTime,
-    startedAt: '', // filled from boot time below
-    utime: stat.utime,
-    stime: stat.stime,
-    rss: stat.rssPages * 4096,
-    vsz: stat.vsize,
-    processor: stat.processor,
-    kernelThread,
-    oomScore: oomScore === null ? null : Number(oomScore.trim()),
-    oomScoreAdj: oomAdj === null ? null : Number(oomAdj.trim()),
-    signals: {
-      pending: mask(st.SigPnd),
-      shdPending: mask(st.ShdPnd),
-      blocked: mask(st.SigBlk),
-      ignored: mask(st.SigIgn),
-      caught: mask(st.SigCgt),
-    },
-    nspid: nspid.length > 0 ? nspid : [pid],
-    namespaceInit: nspid.length > 1 && nspid[nspid.length - 1] === 1,
-    cgroup: cgroup ?? { v2: null, v1: {} },
-    cpusAllowed: st.Cpus_allowed_list ?? null,
-    memsAllowed: st.Mems_allowed_list ?? null,
-    ctxSwitches: vol === undefined || nonvol === undefined ? null : { voluntary: Number(vol), nonvoluntary: Number(nonvol) },
-    owner: { unit: null, container: null, supervisor: null },
-    cpu: null,
-    deep: null,
-  };
-}
-
 /** Reads the cgroups that the processes are in: v2 and the v1 hierarchies procdoc uses. */
 function readCgroups(reader: FsReader, layout: CgroupLayout, processes: readonly Process[]): Cgroup[] {
   const wanted = new Map<string, { version: 1 | 2; path: string; hierarchy?: string }>();
   const hierarchies = [...layout.v1Dirs.keys()].filter((key) => key.split(',').some((c) => V1_READ.includes(c)));
+  // Processes share their cgroup objects (one per distinct /proc/PID/cgroup text).
+  const seen = new Set<Process['cgroup']>();
   for (const p of processes) {
+    if (seen.has(p.cgroup)) continue;
+    seen.add(p.cgroup);
     if (p.cgroup.v2 !== null && layout.v2Dir !== null) wanted.set(cgroupId(2, p.cgroup.v2), { version: 2, path: p.cgroup.v2 });
     for (const [hierarchy, path] of Object.entries(p.cgroup.v1)) {
       if (!hierarchy.split(',').some((c) => V1_READ.includes(c))) continue;

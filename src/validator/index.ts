@@ -43,16 +43,28 @@ export interface Analysis {
 
 export interface LoadOptions {
   /**
-   * Keep V8 from optimising the parser's WebAssembly in the background (--liftoff-only).
-   * The optimising compile would otherwise hold the process open ~1 s at exit; the baseline
-   * compiler is fast enough for shell commands. Default true.
+   * Keep V8 from optimising the parser's WebAssembly in the background (--liftoff-only),
+   * and compile it whole while it loads rather than function by function on the first
+   * parse (--no-wasm-lazy-compilation): the load is asynchronous, so that compile runs on
+   * V8's background threads while the CLI reads /proc. The optimising compile would
+   * otherwise hold the process open ~1 s at exit; the baseline compiler is fast enough
+   * for shell commands. Default true.
    */
   liftoffOnly?: boolean;
 }
 
+/** The one load with default options, shared by every caller in the process. */
+let loading: Promise<Validator> | null = null;
+
 /** Loads tree-sitter-bash once; the returned validator is reused for every check. */
-export async function loadValidator(options: LoadOptions = {}): Promise<Validator> {
-  if (options.liftoffOnly !== false) setFlagsFromString('--liftoff-only');
+export function loadValidator(options: LoadOptions = {}): Promise<Validator> {
+  if (options.liftoffOnly === false) return load(false);
+  loading ??= load(true);
+  return loading;
+}
+
+async function load(liftoffOnly: boolean): Promise<Validator> {
+  if (liftoffOnly) setFlagsFromString('--liftoff-only');
   const { Parser, Language } = await import('web-tree-sitter');
   const require = createRequire(import.meta.url);
   await Parser.init();

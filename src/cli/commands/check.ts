@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command } from '../commander.js';
 import { ProcdocError } from '../../errors.js';
 import type { Snapshot } from '../../snapshot/schema.js';
 import type { Decision, Verdict } from '../../validator/verdict.js';
@@ -61,7 +61,15 @@ export async function snapshotFor(globals: GlobalOptions, from: string | undefin
     return loadSnapshotFile(from);
   }
   const { takeSnapshot } = await import('../../snapshot/take.js');
-  return takeSnapshot({ procRoot: globals.procRoot, sysRoot: globals.sysRoot, deep: false, deepPids: [], sampleMs: 0, serviceManager: true });
+  return takeSnapshot({
+    procRoot: globals.procRoot,
+    sysRoot: globals.sysRoot,
+    deep: false,
+    deepPids: [],
+    deepForAnalysis: false,
+    sampleMs: 0,
+    serviceManager: true,
+  });
 }
 
 export function checkCommand(ctx: CommandContext): Command {
@@ -83,8 +91,9 @@ Exit status: 0 allow, 10 confirm, 20 deny, 1 error, 2 bad usage.`,
     .action(async (words: string[], opts: { json?: boolean; from?: string }) => {
       const command = commandWords(words, 'check');
       const globals = ctx.globals();
-      const [{ loadValidator }, snapshot] = await Promise.all([import('../../validator/index.js'), snapshotFor(globals, opts.from)]);
-      const validator = await loadValidator();
+      // The parser compiles on V8's background threads while the snapshot is read.
+      const loading = import('../../validator/index.js').then((m) => m.loadValidator());
+      const [validator, snapshot] = await Promise.all([loading, snapshotFor(globals, opts.from)]);
       const verdict = validator.check(command, snapshot);
       if (opts.json === true) ctx.io.stdout(`${JSON.stringify(verdictJson(verdict), null, 2)}\n`);
       else ctx.io.stdout(renderVerdict(verdict, paint(useColor(ctx.io, globals.color))));

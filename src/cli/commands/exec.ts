@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, Option } from '../commander.js';
 import { ProcdocError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit.js';

@@ -1,0 +1,155 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { readClaimed, readWithDeep, type PassScope, type ReadMemo } from './process.js';
+import type { FsReader } from './read.js';
+import type { Process, ReadError } from './schema.js';
+
+/**
+ * Below this many processes a worker started on demand costs more (about 50 ms for a Node
+ * worker to boot) than it saves. A worker started early (prestartReader) is used whatever
+ * the size: it takes chunks only once it is up, and is not waited for if it never started.
+ */
+export const PARALLEL_MIN_PROCESSES = 800;
+
+export interface PassOptions {
+  /** Read the deep tier of every process in the same pass (snapshot --deep). */
+  deep: boolean;
+  /** Force (true) or forbid (false) a worker thread; by default, decided by host size and cores. */
+  parallel?: boolean | undefined;
+  /** Start reading only once the worker is up (tests use it to be sure the work is split). Bounded: 10 s. */
+  waitForWorker?: boolean;
+}
+
+/** The processes read, and how many of them the worker thread read. */
+export interface PassResult {
+  processes: Process[];
+  byWorker: number;
+}
+
+/** The worker's state word: waiting for its job, reading, or told not to start. */
+export const WORKER_WAITING = 0;
+export const WORKER_READING = 1;
+export const WORKER_CANCELLED = 2;
+
+/** The job posted to the worker thread. */
+export interface WorkerJob {
+  procRoot: string;
+  users: Map<number, string>;
+  pids: number[];
+  /** Two Int32s shared with the main thread: [next unclaimed index, worker state]. */
+  shared: SharedArrayBuffer;
+  deep: boolean;
+}
+
+/** What the worker thread sends back, once. */
+export interface WorkerOutput {
+  processes: Process[];
+  fdTableSizes: [number, number][];
+  errors: ReadError[];
+}
+
+let prestarted: Worker | null = null;
+
+/**
+ * Starts the reader worker now, so that it boots on another core while the CLI loads its
+ * modules; the next snapshot pass hands it half of the work. An unused worker does not
+ * keep the process alive. Does nothing on a single-core host.
+ */
+export function prestartReader(): void {
+  if (prestarted !== null || availableParallelism() < 2) return;
+  prestarted = spawnWorker();
+  prestarted?.unref();
+}
+
+/**
+ * Reads the cheap tier (and with `deep` the deep tier) of every pid. With a spare core, a
+ * worker thread takes chunks of the pid list from a shared cursor while this thread takes
+ * the rest: the kernel generates each /proc file on read, so two threads read faster than
+ * one. If the worker cannot start or dies, this thread reads what it missed.
+ */
+export async function readAllProcesses(
+  reader: FsReader,
+  procRoot: string,
+  pids: readonly number[],
+  users: Map<number, string>,
+  memo: ReadMemo,
+  options: PassOptions,
+): Promise<PassResult> {
+  const shared = new SharedArrayBuffer(8);
+  const cursor = new Int32Array(shared);
+  const worker = pickWorker(pids.length, options.parallel);
+  const result = worker === null ? null : runJob(worker, { procRoot, users, pids: [...pids], shared, deep: options.deep });
+
+  const mine: Process[] = [];
+  const scope: PassScope = { reader, procRoot, users, memo, deep: options.deep };
+  if (worker !== null && options.waitForWorker === true) Atomics.wait(cursor, 1, WORKER_WAITING, 10_000);
+  readClaimed(cursor, pids, scope, mine);
+  if (worker === null || result === null) return { processes: mine, byWorker: 0 };
+
+  // Every chunk is claimed. A worker that has not begun reading never will: do not wait for it.
+  if (Atomics.compareExchange(cursor, 1, WORKER_WAITING, WORKER_CANCELLED) === WORKER_WAITING) {
+    void worker.terminate();
+    return { processes: mine, byWorker: 0 };
+  }
+  const theirs = await result;
+  if (theirs === null) {
+    // The worker failed after claiming chunks: read whatever this thread did not.
+    const done = new Set(mine.map((p) => p.pid));
+    for (const pid of pids) if (!done.has(pid)) readWithDeep(pid, scope, mine);
+    return { processes: mine, byWorker: 0 };
+  }
+  for (const [pid, size] of theirs.fdTableSizes) memo.fdTableSizes.set(pid, size);
+  for (const error of theirs.errors) reader.note(error);
+  return { processes: mine.concat(theirs.processes), byWorker: theirs.processes.length };
+}
+
+/** The prestarted worker, or a new one for a large host, or none. */
+function pickWorker(count: number, parallel: boolean | undefined): Worker | null {
+  const early = prestarted;
+  prestarted = null;
+  if (parallel === false) {
+    void early?.terminate();
+    return null;
+  }
+  if (early !== null) return early;
+  const wanted = parallel ?? (count >= PARALLEL_MIN_PROCESSES && availableParallelism() > 1);
+  return wanted ? spawnWorker() : null;
+}
+
+/** Posts the job; resolves to the worker's output, or null if it failed. */
+function runJob(worker: Worker, job: WorkerJob): Promise<WorkerOutput | null> | null {
+  return new Promise((resolve) => {
+    worker.ref(); // its answer is awaited now
+    worker.once('message', (output: WorkerOutput) => {
+      resolve(output);
+      void worker.terminate();
+    });
+    worker.once('error', () => resolve(null));
+    worker.once('exit', () => resolve(null));
+    worker.postMessage(job);
+  });
+}
+
+/** The built worker script: beside this module in dist/, or in dist/ when running from src/ (tests). */
+function workerScript(): URL | null {
+  for (const candidate of ['./worker.js', '../../dist/snapshot/worker.js']) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  return null;
+}
+
+function spawnWorker(): Worker | null {
+  const script = workerScript();
+  if (script === null) return null;
+  try {
+    const worker = new Worker(script);
+    // A worker that fails to boot reports it here; runJob's listeners turn it into null.
+    worker.on('error', () => undefined);
+    return worker;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,166 @@
+import type { Process } from './schema.js';
+import { readDeep } from './deep.js';
+import type { FsReader } from './read.js';
+import { decodeSignalMask, numbersOf, parseCmdline, parseProcCgroup, parseStat, statusFields, PF_KTHREAD, POLICIES, ttyName } from './parse.js';
+
+/*
+ * The cheap tier of one process, kept apart from the rest of the snapshotter so that a
+ * worker thread can load it (and nothing else) to read half of a large host.
+ */
+
+/** What one pass learns besides the processes: shared parses, and fd table sizes. */
+export interface ReadMemo {
+  cgroups: Map<string, Process['cgroup']>;
+  fdTableSizes: Map<number, number>;
+}
+
+/** The cheap tier: stat, status, cmdline, cgroup, wchan and oom files of one process. */
+export function readProcess(
+  reader: FsReader,
+  procRoot: string,
+  pid: number,
+  users: Map<number, string>,
+  memo?: ReadMemo,
+): Process | null {
+  const dir = `${procRoot}/${pid}`;
+  const statText = reader.text(`${dir}/stat`, pid);
+  if (statText === null) return null; // exited before we got here
+  const stat = parseStat(statText);
+  if (stat === null) return null;
+  const statusText = reader.text(`${dir}/status`, pid);
+  if (statusText === null) return null;
+  const st = statusFields(statusText);
+  const kernelThread = (stat.flags & PF_KTHREAD) !== 0 || st.Kthread === '1';
+  const cmdline = kernelThread ? null : reader.buffer(`${dir}/cmdline`, pid);
+  const { argv, binary } = cmdline === null ? { argv: [], binary: false } : parseCmdline(cmdline);
+  const cgroupText = reader.text(`${dir}/cgroup`, pid);
+  let cgroup = cgroupText === null ? undefined : memo?.cgroups.get(cgroupText);
+  if (cgroup === undefined && cgroupText !== null) {
+    // Most processes share a few cgroup files: parse each distinct text once.
+    cgroup = parseProcCgroup(cgroupText);
+    memo?.cgroups.set(cgroupText, cgroup);
+  }
+  const wchan = reader.text(`${dir}/wchan`, pid, true);
+  const oomScore = kernelThread ? null : reader.text(`${dir}/oom_score`, pid, true);
+  const oomAdj = kernelThread ? null : reader.text(`${dir}/oom_score_adj`, pid, true);
+  const exe = kernelThread || stat.state === 'Z' ? null : reader.link(`${dir}/exe`, pid, true);
+  const uid = numbersOf(st.Uid)[0] ?? -1;
+  const gid = numbersOf(st.Gid)[0] ?? -1;
+  const nspid = numbersOf(st.NSpid);
+  // stat was read as latin1; comm is UTF-8 bytes, cut at 15 by the kernel.
+  const comm = /[\x80-\xff]/.test(stat.comm) ? Buffer.from(stat.comm, 'latin1').toString('utf8') : stat.comm;
+  // FDSize (the fd table size) hints at many descriptors without listing them.
+  memo?.fdTableSizes.set(pid, Number(st.FDSize ?? 0));
+  const vol = st.voluntary_ctxt_switches;
+  const nonvol = st.nonvoluntary_ctxt_switches;
+  return {
+    pid,
+    ppid: stat.ppid,
+    pgid: stat.pgid,
+    sid: stat.sid,
+    ttyNr: stat.ttyNr,
+    tty: ttyName(stat.ttyNr),
+    tpgid: stat.tpgid,
+    comm,
+    argv,
+    cmdlineBinary: binary,
+    exe,
+    uid,
+    user: users.get(uid) ?? null,
+    gid,
+    state: stat.state.charAt(0) || '?',
+    wchan: wchan === null || wchan === '0' || wchan === '' ? null : wchan.trim(),
+    nice: stat.nice,
+    priority: stat.priority,
+    policy: POLICIES[stat.policy] ?? 'UNKNOWN',
+    rtPriority: stat.rtPriority,
+    threads: stat.threads,
+    startTime: stat.startTime,
+    startedAt: '', // filled from boot time below
+    utime: stat.utime,
+    stime: stat.stime,
+    rss: stat.rssPages * 4096,
+    vsz: stat.vsize,
+    processor: stat.processor,
+    kernelThread,
+    oomScore: oomScore === null ? null : Number(oomScore.trim()),
+    oomScoreAdj: oomAdj === null ? null : Number(oomAdj.trim()),
+    signals: {
+      pending: signalNames(st.SigPnd),
+      shdPending: signalNames(st.ShdPnd),
+      blocked: signalNames(st.SigBlk),
+      ignored: signalNames(st.SigIgn),
+      caught: signalNames(st.SigCgt),
+    },
+    nspid: nspid.length > 0 ? nspid : [pid],
+    namespaceInit: nspid.length > 1 && nspid[nspid.length - 1] === 1,
+    cgroup: cgroup ?? { v2: null, v1: {} },
+    cpusAllowed: st.Cpus_allowed_list ?? null,
+    memsAllowed: st.Mems_allowed_list ?? null,
+    ctxSwitches: vol === undefined || nonvol === undefined ? null : { voluntary: Number(vol), nonvoluntary: Number(nonvol) },
+    owner: { unit: null, container: null, supervisor: null },
+    cpu: null,
+    deep: null,
+  };
+}
+
+
+/**
+ * Decoded signal masks by their hex text. A host has a few dozen distinct masks across
+ * thousands of processes, so each is decoded once and the processes share the lists
+ * (nothing edits a snapshot's signal lists).
+ */
+const maskNames = new Map<string, string[]>();
+
+function signalNames(hex: string | undefined): string[] {
+  const key = hex ?? '0';
+  let names = maskNames.get(key);
+  if (names === undefined) {
+    names = decodeSignalMask(key);
+    maskNames.set(key, names);
+  }
+  return names;
+}
+
+/** What every read in one thread's pass shares. */
+export interface PassScope {
+  reader: FsReader;
+  procRoot: string;
+  users: Map<number, string>;
+  memo: ReadMemo;
+  deep: boolean;
+}
+
+/** Pids claimed at a time from a shared cursor: small enough that the threads end together. */
+const CHUNK = 32;
+
+/**
+ * The pass each thread runs (parallel.ts): claims chunks of `pids` from the shared cursor
+ * until none are left, reading each process (and its deep tier with `deep`).
+ */
+export function readClaimed(
+  cursor: Int32Array,
+  pids: readonly number[],
+  scope: PassScope,
+  out: Process[],
+): void {
+  for (;;) {
+    const start = Atomics.add(cursor, 0, CHUNK);
+    if (start >= pids.length) return;
+    const end = Math.min(start + CHUNK, pids.length);
+    for (let i = start; i < end; i++) readWithDeep(pids[i]!, scope, out);
+  }
+}
+
+/** One process, with its deep tier when `deep`; nothing if it has exited. */
+export function readWithDeep(
+  pid: number,
+  scope: PassScope,
+  out: Process[],
+): void {
+  const { reader, procRoot, users, memo, deep } = scope;
+  const p = readProcess(reader, procRoot, pid, users, memo);
+  if (p === null) return;
+  if (deep) p.deep = readDeep(reader, `${procRoot}/${pid}`, pid, p.kernelThread);
+  out.push(p);
+}
