@@ -1,8 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (npm run build). The reader thread is
-// started before the CLI's modules load, so that it boots while they do.
-import { prestart } from '../dist/cli/prestart.js';
+// Thin launcher: the CLI is compiled to dist/ and bundled to dist/bundle/ (npm run build).
+import { main } from '../dist/bundle/main.js';
 
-prestart(process.argv.slice(2));
-const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

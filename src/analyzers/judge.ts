@@ -1,5 +1,6 @@
 import type { Snapshot } from '../snapshot/schema.js';
-import { hit, type Verdict } from '../validator/verdict.js';
+import { hit } from '../validator/rules.js';
+import type { Verdict } from '../validator/verdict.js';
 import type { DraftFinding, Finding } from './finding.js';
 
 /** What judging needs from the validator (src/validator: Validator.check). */

@@ -1,18 +1,9 @@
-import { z } from 'zod';
 import type { Paint } from '../cli/io.js';
 import type { Snapshot } from '../snapshot/schema.js';
-import { CgroupModeSchema } from '../snapshot/schema.js';
-import { FindingSchema, type Finding, type Severity } from './finding.js';
+import type { DiagnoseJson } from './contract.js';
+import type { Finding, Severity } from './finding.js';
 
 export const DIAGNOSE_SCHEMA_VERSION = 1;
-
-/** `procdoc diagnose --json` (DESIGN.md). Fields may be added, never renamed or removed. */
-export const DiagnoseJsonSchema = z.object({
-  schemaVersion: z.literal(DIAGNOSE_SCHEMA_VERSION),
-  host: z.object({ hostname: z.string(), kernel: z.string(), cgroupMode: CgroupModeSchema, root: z.boolean() }),
-  findings: z.array(FindingSchema),
-});
-export type DiagnoseJson = z.infer<typeof DiagnoseJsonSchema>;
 
 export function toDiagnoseJson(snapshot: Snapshot, findings: readonly Finding[]): DiagnoseJson {
   const { hostname, kernel, cgroupMode, root } = snapshot.host;

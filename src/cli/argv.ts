@@ -1,6 +1,6 @@
 /*
- * What can be told from argv before commander (or anything else heavy) is loaded: the
- * launcher uses it to start work early, main.ts to load only the subcommand that runs.
+ * What can be told from argv before commander parses it: main.ts loads only the
+ * subcommand that runs.
  */
 
 /** Global options that take a value, so the command name is not mistaken for one. */
@@ -19,14 +19,4 @@ export function commandNameOf(argv: readonly string[]): string | undefined {
     return arg;
   }
   return undefined;
-}
-
-/** Subcommands that read the whole live /proc unless given --from. */
-const READS_LIVE_PROC = new Set(['snapshot', 'diagnose', 'pipeline', 'check', 'exec', 'ask']);
-
-/** Whether this run will read the live /proc (so a reader thread is worth starting now). */
-export function readsLiveProc(argv: readonly string[]): boolean {
-  const name = commandNameOf(argv);
-  if (name === undefined || !READS_LIVE_PROC.has(name)) return false;
-  return !argv.some((a) => a === '--from' || a.startsWith('--from=') || a === '--help' || a === '-h');
 }

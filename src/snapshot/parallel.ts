@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { readClaimed, readWithDeep, type PassScope, type ReadMemo } from './process.js';
 import type { FsReader } from './read.js';
 import type { Process, ReadError } from './schema.js';
 
 /**
- * Below this many processes a worker started on demand costs more (about 50 ms for a Node
- * worker to boot) than it saves. A worker started early (prestartReader) is used whatever
- * the size: it takes chunks only once it is up, and is not waited for if it never started.
+ * Below this many processes a worker costs more (about 50 ms for a Node worker to boot)
+ * than it saves. It takes chunks only once it is up, and is not waited for if this thread
+ * has read everything before then.
  */
 export const PARALLEL_MIN_PROCESSES = 800;
 
@@ -50,19 +50,6 @@ export interface WorkerOutput {
   errors: ReadError[];
 }
 
-let prestarted: Worker | null = null;
-
-/**
- * Starts the reader worker now, so that it boots on another core while the CLI loads its
- * modules; the next snapshot pass hands it half of the work. An unused worker does not
- * keep the process alive. Does nothing on a single-core host.
- */
-export function prestartReader(): void {
-  if (prestarted !== null || availableParallelism() < 2) return;
-  prestarted = spawnWorker();
-  prestarted?.unref();
-}
-
 /**
  * Reads the cheap tier (and with `deep` the deep tier) of every pid. With a spare core, a
  * worker thread takes chunks of the pid list from a shared cursor while this thread takes
@@ -79,7 +66,7 @@ export async function readAllProcesses(
 ): Promise<PassResult> {
   const shared = new SharedArrayBuffer(8);
   const cursor = new Int32Array(shared);
-  const worker = pickWorker(pids.length, options.parallel);
+  const worker = await pickWorker(pids.length, options.parallel);
   const result = worker === null ? null : runJob(worker, { procRoot, users, pids: [...pids], shared, deep: options.deep });
 
   const mine: Process[] = [];
@@ -105,23 +92,30 @@ export async function readAllProcesses(
   return { processes: mine.concat(theirs.processes), byWorker: theirs.processes.length };
 }
 
-/** The prestarted worker, or a new one for a large host, or none. */
-function pickWorker(count: number, parallel: boolean | undefined): Worker | null {
-  const early = prestarted;
-  prestarted = null;
-  if (parallel === false) {
-    void early?.terminate();
-    return null;
-  }
-  if (early !== null) return early;
+/** A worker for a large host on a machine with a spare core, or as `parallel` says. */
+async function pickWorker(count: number, parallel: boolean | undefined): Promise<Worker | null> {
   const wanted = parallel ?? (count >= PARALLEL_MIN_PROCESSES && availableParallelism() > 1);
   return wanted ? spawnWorker() : null;
 }
 
+/** A new worker, or null if it cannot be started. worker_threads is loaded only now: most runs need none. */
+async function spawnWorker(): Promise<Worker | null> {
+  const script = workerScript();
+  if (script === null) return null;
+  try {
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(script);
+    // A worker that fails to boot reports it here; runJob's listeners turn it into null.
+    worker.on('error', () => undefined);
+    return worker;
+  } catch {
+    return null;
+  }
+}
+
 /** Posts the job; resolves to the worker's output, or null if it failed. */
-function runJob(worker: Worker, job: WorkerJob): Promise<WorkerOutput | null> | null {
+function runJob(worker: Worker, job: WorkerJob): Promise<WorkerOutput | null> {
   return new Promise((resolve) => {
-    worker.ref(); // its answer is awaited now
     worker.once('message', (output: WorkerOutput) => {
       resolve(output);
       void worker.terminate();
@@ -139,17 +133,4 @@ function workerScript(): URL | null {
     if (existsSync(fileURLToPath(url))) return url;
   }
   return null;
-}
-
-function spawnWorker(): Worker | null {
-  const script = workerScript();
-  if (script === null) return null;
-  try {
-    const worker = new Worker(script);
-    // A worker that fails to boot reports it here; runJob's listeners turn it into null.
-    worker.on('error', () => undefined);
-    return worker;
-  } catch {
-    return null;
-  }
 }

@@ -1,7 +1,7 @@
 import type { Process } from './schema.js';
 import { readDeep } from './deep.js';
 import type { FsReader } from './read.js';
-import { decodeSignalMask, numbersOf, parseCmdline, parseProcCgroup, parseStat, statusFields, PF_KTHREAD, POLICIES, ttyName } from './parse.js';
+import { decodeSignalMask, firstNumber, numbersOf, parseCmdline, parseProcCgroup, parseStat, statusFields, PF_KTHREAD, POLICIES, ttyName } from './parse.js';
 
 /*
  * The cheap tier of one process, kept apart from the rest of the snapshotter so that a
@@ -31,7 +31,7 @@ export function readProcess(
   if (statusText === null) return null;
   const st = statusFields(statusText);
   const kernelThread = (stat.flags & PF_KTHREAD) !== 0 || st.Kthread === '1';
-  const cmdline = kernelThread ? null : reader.buffer(`${dir}/cmdline`, pid);
+  const cmdline = kernelThread ? null : reader.view(`${dir}/cmdline`, pid);
   const { argv, binary } = cmdline === null ? { argv: [], binary: false } : parseCmdline(cmdline);
   const cgroupText = reader.text(`${dir}/cgroup`, pid);
   let cgroup = cgroupText === null ? undefined : memo?.cgroups.get(cgroupText);
@@ -44,9 +44,10 @@ export function readProcess(
   const oomScore = kernelThread ? null : reader.text(`${dir}/oom_score`, pid, true);
   const oomAdj = kernelThread ? null : reader.text(`${dir}/oom_score_adj`, pid, true);
   const exe = kernelThread || stat.state === 'Z' ? null : reader.link(`${dir}/exe`, pid, true);
-  const uid = numbersOf(st.Uid)[0] ?? -1;
-  const gid = numbersOf(st.Gid)[0] ?? -1;
-  const nspid = numbersOf(st.NSpid);
+  const uid = firstNumber(st.Uid) ?? -1;
+  const gid = firstNumber(st.Gid) ?? -1;
+  // One pid unless the process is in a nested PID namespace.
+  const nspid = st.NSpid === undefined || st.NSpid === '' || st.NSpid.includes('\t') ? numbersOf(st.NSpid) : [Number(st.NSpid)];
   // stat was read as latin1; comm is UTF-8 bytes, cut at 15 by the kernel.
   const comm = /[\x80-\xff]/.test(stat.comm) ? Buffer.from(stat.comm, 'latin1').toString('utf8') : stat.comm;
   // FDSize (the fd table size) hints at many descriptors without listing them.

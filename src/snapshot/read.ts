@@ -31,11 +31,14 @@ export class FsReader {
     }
   }
 
-  /** UTF-8 text (cmdline, comm names); latin1 elsewhere is faster and exact for kernel text. */
-  buffer(path: string, pid?: number, optional = false): Buffer | null {
+  /**
+   * The file's bytes as a view of the shared read buffer, without a copy: valid only until
+   * the next read through this reader (parse it at once).
+   */
+  view(path: string, pid?: number, optional = false): Buffer | null {
     try {
       const n = this.readInto(path);
-      return Buffer.from(this.scratch.subarray(0, n));
+      return this.scratch.subarray(0, n);
     } catch (error) {
       this.fail(error, path, pid, optional);
       return null;

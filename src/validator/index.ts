@@ -43,12 +43,9 @@ export interface Analysis {
 
 export interface LoadOptions {
   /**
-   * Keep V8 from optimising the parser's WebAssembly in the background (--liftoff-only),
-   * and compile it whole while it loads rather than function by function on the first
-   * parse (--no-wasm-lazy-compilation): the load is asynchronous, so that compile runs on
-   * V8's background threads while the CLI reads /proc. The optimising compile would
-   * otherwise hold the process open ~1 s at exit; the baseline compiler is fast enough
-   * for shell commands. Default true.
+   * Keep V8 from optimising the parser's WebAssembly in the background (--liftoff-only).
+   * The optimising compile would otherwise hold the process open ~1 s at exit; the baseline
+   * compiler is fast enough for shell commands. Default true.
    */
   liftoffOnly?: boolean;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiagnoseJsonSchema, type DiagnoseJson } from '../../src/analyzers/report.js';
+import { DiagnoseJsonSchema, type DiagnoseJson } from '../../src/analyzers/contract.js';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/testing.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';

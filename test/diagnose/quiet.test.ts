@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DiagnoseJsonSchema } from '../../src/analyzers/report.js';
+import { DiagnoseJsonSchema } from '../../src/analyzers/contract.js';
 import { DEFAULT_THRESHOLDS } from '../../src/analyzers/thresholds.js';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/testing.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { DiagnoseJsonSchema } from '../../src/analyzers/report.js';
+import { DiagnoseJsonSchema } from '../../src/analyzers/contract.js';
 import { startCron } from '../support/cron.js';
 import { bootSystemd, projectRoot, stopAllContainers } from '../support/nspawn.js';
 import { stopAll, waitFor } from '../support/procs.js';

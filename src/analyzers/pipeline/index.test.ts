@@ -3,7 +3,8 @@ import type { Process } from '../../snapshot/schema.js';
 import { indexSnapshot } from '../../snapshot/query.js';
 import { fakeCgroup, fakeSnapshot } from '../../snapshot/testing.js';
 import { pipeStage, shellProcess } from './fixture.js';
-import { analyzePipelines, isStalled, PipelineReportSchema, type PipelineReport } from './index.js';
+import { analyzePipelines, isStalled, type PipelineReport } from './index.js';
+import { PipelineReportSchema } from './schema.js';
 
 function analyze(processes: Process[], options: { pid?: number; pgid?: number } = {}, extra: Parameters<typeof fakeSnapshot>[0] = {}): PipelineReport[] {
   const snapshot = fakeSnapshot({ processes: [shellProcess(), ...processes], ...extra });

@@ -5,7 +5,9 @@ import { blame, describeActivity, type Blame } from './blame.js';
 import { buildPipeTable, findPipelines, type PipeTable, type PipelineShape } from './discover.js';
 import type { Link, PipelineReport, Stage } from './schema.js';
 
-export * from './schema.js';
+// The contract's types; its zod schemas are in schema.ts, for readers and tests (loading zod costs ~100 ms).
+export type * from './schema.js';
+export { PIPELINE_SCHEMA_VERSION } from './version.js';
 export { renderPipeline, renderPipelineDot, renderPipelineMermaid } from './render.js';
 
 export interface PipelineTarget {

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { VerdictSummarySchema } from '../../validator/verdict.js';
+import { PIPELINE_SCHEMA_VERSION } from './version.js';
 
 /**
  * The `procdoc pipeline` contract (DESIGN.md). PipelineReport is what the pure analyzer
  * returns; the CLI adds `schemaVersion` and a validator verdict to each remediation.
  * Fields may be added, never renamed or removed.
  */
-export const PIPELINE_SCHEMA_VERSION = 1;
+export { PIPELINE_SCHEMA_VERSION };
 
 /** Verdict codes (DESIGN.md): add more, never rename. */
 export const PipelineVerdictCodeSchema = z.enum([

@@ -91,7 +91,7 @@ Exit status: 0 allow, 10 confirm, 20 deny, 1 error, 2 bad usage.`,
     .action(async (words: string[], opts: { json?: boolean; from?: string }) => {
       const command = commandWords(words, 'check');
       const globals = ctx.globals();
-      // The parser compiles on V8's background threads while the snapshot is read.
+      // The parser's WebAssembly loads asynchronously: start it before the snapshot blocks.
       const loading = import('../../validator/index.js').then((m) => m.loadValidator());
       const [validator, snapshot] = await Promise.all([loading, snapshotFor(globals, opts.from)]);
       const verdict = validator.check(command, snapshot);

@@ -15,7 +15,7 @@ import { ProcdocError } from '../../errors.js';
 import { indexSnapshot, label } from '../../snapshot/query.js';
 import type { Snapshot } from '../../snapshot/schema.js';
 import type { SnapshotOptions } from '../../snapshot/take.js';
-import { hit } from '../../validator/verdict.js';
+import { hit } from '../../validator/rules.js';
 import { parseDuration, parsePid } from '../args.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { paint, useColor } from '../io.js';

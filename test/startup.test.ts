@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/*
+ * What each command loads. zod is 226 modules and about 100 ms of start-up: the commands
+ * that people and programs run often (diagnose, pipeline, check, snapshot) only write
+ * documents, and must not load it. Only readers of documents (--from, the LLM path) do.
+ */
+const ROOT = join(import.meta.dirname, '..');
+const CLI = join(ROOT, 'bin/procdoc.js');
+const HOST = join(ROOT, 'fixtures/hosts/v2-host');
+const FIXTURE = ['--proc-root', join(HOST, 'proc'), '--sys-root', join(HOST, 'sys')];
+
+/** A module hook that reports every file module the process resolves, on stderr. */
+const HOOK = `data:text/javascript,${encodeURIComponent(
+  `import { register } from 'node:module';` +
+    `register('data:text/javascript,' + encodeURIComponent("export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.startsWith('file:')) process._rawDebug('LOADED ' + r.url); return r; }"));`,
+)}`;
+
+function loaded(args: string[]): { status: number | null; modules: string[] } {
+  const r = spawnSync(process.execPath, ['--import', HOOK, CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const modules = r.stderr.split('\n').flatMap((line) => (line.startsWith('LOADED ') ? [line.slice(7)] : []));
+  return { status: r.status, modules };
+}
+
+describe('start-up cost', () => {
+  it.each([
+    ['diagnose', [...FIXTURE, 'diagnose', '--json']],
+    ['pipeline', [...FIXTURE, 'pipeline', '--json']],
+    ['check', [...FIXTURE, 'check', '--', 'kill', '-9', '1']],
+    ['snapshot', [...FIXTURE, 'snapshot', '--json']],
+  ])('%s does not load zod', (_name, args) => {
+    const { status, modules } = loaded(args);
+    expect(status).not.toBeNull();
+    // The hook saw the CLI load: the check below is not vacuous.
+    expect(modules.some((m) => m.endsWith('/dist/bundle/main.js'))).toBe(true);
+    expect(modules.filter((m) => m.includes('/node_modules/zod/'))).toEqual([]);
+  });
+
+  it('a saved snapshot is validated with zod (the hook does see zod when it loads)', () => {
+    const { modules } = loaded([...FIXTURE, 'diagnose', '--from', join(ROOT, 'package.json')]);
+    expect(modules.some((m) => m.includes('/node_modules/zod/'))).toBe(true);
+  });
+});
