@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,4 +47,17 @@ describe('procdoc command line', () => {
     expect(await main(['--proc-root', join(host, 'proc'), '--sys-root', join(host, 'sys'), 'snapshot', '--json'], io)).toBe(0);
     expect(JSON.parse(io.out)).toMatchObject({ schemaVersion: 1, host: { hostname: 'web-01', cgroupMode: 'v2' } });
   });
+
+  it('stops quietly when the reader of its output goes away (| head)', async () => {
+    const cli = join(import.meta.dirname, '../bin/procdoc.js');
+    // The deep snapshot of this host is far larger than a pipe's 64 KiB buffer.
+    const child = spawn(process.execPath, [cli, 'snapshot', '--json', '--deep', '--sample', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Read the first bytes, then close the pipe, as `head -c` does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+  }, 30_000);
 });

@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 /** Where the CLI writes and what it knows of its terminal; injected so tests run in-process. */
 export interface CliIo {
   stdout(text: string): void;
@@ -10,14 +11,25 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // A reader that goes away (`procdoc snapshot --json | head`) closes the pipe: stop writing
+  // to it, quietly, and let the command finish (exec still writes its audit record).
+  let stdoutClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stdoutClosed = true;
+  });
   return {
-    stdout: (text) => void process.stdout.write(text),
+    stdout: (text) => {
+      if (!stdoutClosed) process.stdout.write(text);
+    },
     stderr: (text) => void process.stderr.write(text),
     stdoutIsTTY: process.stdout.isTTY === true,
-    stdinIsTTY: process.stdin.isTTY === true,
+    // isatty(0), not process.stdin.isTTY: touching process.stdin sets up a stream on fd 0,
+    // which only `exec`'s confirmation needs.
+    stdinIsTTY: isatty(0),
     env: process.env,
     async confirm(question) {
-      if (process.stdin.isTTY !== true) return false;
+      if (!isatty(0)) return false;
       const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
