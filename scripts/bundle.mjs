@@ -2,22 +2,31 @@
 // per lazily loaded subcommand: Node resolves, reads and links one module where it would
 // otherwise take forty, which is about 30 ms of every run of procdoc. Packages stay
 // external (node_modules). Part of `npm run build`.
-import { build } from 'esbuild';
+//
+// esbuild's own command, waited for: its JavaScript API (build and buildSync alike) starts a
+// service process that outlives this one, an orphan that PID 1 must reap; on hosts whose init
+// reaps slowly it then shows up in `procdoc diagnose` as an unreaped zombie.
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bundle`;
 rmSync(outdir, { recursive: true, force: true });
-await build({
-  // The worker is an entry of its own: snapshot/parallel.ts starts it as ./worker.js beside itself.
-  entryPoints: { main: `${root}dist/cli/main.js`, worker: `${root}dist/snapshot/worker.js` },
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
+execFileSync(
+  `${root}node_modules/.bin/esbuild`,
+  [
+    // The worker is an entry of its own: snapshot/parallel.ts starts it as ./worker.js beside itself.
+    `main=${root}dist/cli/main.js`,
+    `worker=${root}dist/snapshot/worker.js`,
+    `--outdir=${outdir}`,
+    '--bundle',
+    '--splitting',
+    '--format=esm',
+    '--platform=node',
+    '--target=node20',
+    '--packages=external',
+    '--log-level=warning',
+  ],
+  { stdio: 'inherit' },
+);
