@@ -59,7 +59,7 @@ let big;
 try {
   big = await measure('live + 2,000 sleeps');
 } finally {
-  sleepers.stop();
+  await sleepers.stop();
 }
 printRows([...live.rows, ...big.rows]);
 

@@ -56,5 +56,5 @@ try {
   const ratio = by['procdoc diagnose --json --sample 0'] / by[PS];
   console.log(`  goal diagnose --json <= ${GOAL}x ps: ${ratio.toFixed(2)}x  ${ratio <= GOAL ? 'met' : 'NOT met'}`);
 } finally {
-  sleepers.stop();
+  await sleepers.stop();
 }

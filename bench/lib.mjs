@@ -49,18 +49,26 @@ function groupSize(pgid) {
 export async function startSleepers(count) {
   const child = spawn('bash', ['-c', `for i in $(seq ${count}); do sleep 3600 & done; exec sleep 3600`], { detached: true, stdio: 'ignore' });
   const pgid = child.pid;
-  const stop = () => {
+  const kill = () => {
     try {
       process.kill(-pgid, 'SIGKILL');
     } catch {
       // already gone
     }
   };
-  process.on('exit', stop);
+  // Killed processes stay in /proc until their parents reap them (PID 1, slowly, for the
+  // sleeps): wait, bounded, so that the next bench does not measure a host with twice the
+  // processes. The event loop runs meanwhile, so Node reaps the group's leader, its child.
+  const stop = async () => {
+    kill();
+    const deadline = Date.now() + 60_000;
+    while (groupSize(pgid) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  };
+  process.on('exit', kill);
   const deadline = Date.now() + 120_000;
   while (groupSize(pgid) <= count) {
     if (Date.now() > deadline) {
-      stop();
+      kill();
       throw new Error(`could not start ${count} processes in 120 s`);
     }
     await new Promise((r) => setTimeout(r, 200));

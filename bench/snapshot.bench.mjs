@@ -35,5 +35,5 @@ try {
   console.log(`  goal --deep  <= 4x ps:   ${(deep / ps).toFixed(2)}x  ${deep / ps <= 4 ? 'met' : 'NOT met'}`);
   console.log(`  goal systeminformation >= 5x snapshot: ${(sys / snap).toFixed(2)}x  ${sys / snap >= 5 ? 'met' : 'NOT met'}`);
 } finally {
-  sleepers.stop();
+  await sleepers.stop();
 }
