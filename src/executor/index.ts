@@ -29,7 +29,8 @@ export interface ExecRequest {
 /** Everything the executor touches, passed in: no module state, fakes in tests. */
 export interface ExecDeps {
   validator: Validator;
-  takeSnapshot(): Promise<Snapshot>;
+  /** A live snapshot; `units` are system units the command names, asked about even without processes. */
+  takeSnapshot(units?: readonly string[]): Promise<Snapshot>;
   /** Asks the person; resolves false when nobody can answer. */
   confirm(verdict: Verdict): Promise<boolean>;
   now(): Date;
@@ -88,7 +89,9 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
 
   // Judge again on a fresh snapshot right before running: time passed while the person read.
   deps.progress('re-checking against a fresh snapshot');
-  const before = await deps.takeSnapshot();
+  // The units it acts on, so that a stopped one (no processes) has a state before and after.
+  const units = [...new Set(first.effects.flatMap((e) => (e.kind === 'unit' && e.manager === 'system' ? [e.unit] : [])))];
+  const before = await deps.takeSnapshot(units);
   // The processes the command signals, by identity (pid + start time) as judged.
   const aimed = first.effects.flatMap((e) => (e.kind === 'signal' ? [{ pid: e.pid, startTime: e.startTime }] : []));
   const expected = [...(request.expect ?? []), ...aimed];
@@ -149,7 +152,7 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
     deps.progress('verifying the effect');
     const deadline = deps.now().getTime() + (request.settleMs ?? 5000);
     for (;;) {
-      const after = await deps.takeSnapshot();
+      const after = await deps.takeSnapshot(units);
       checks = verifyEffects(second.effects, before, after);
       if (settled(checks) || deps.now().getTime() >= deadline || deps.signal?.aborted === true) break;
       await deps.sleep(250);

@@ -77,7 +77,8 @@ export function verifyEffects(effects: readonly Effect[], before: Snapshot, afte
 function unitCameBack(name: string, b: ReturnType<typeof indexSnapshot>, a: ReturnType<typeof indexSnapshot>): Check {
   const before = b.unit(name);
   const after = a.unit(name);
-  // The snapshot lists units that have processes: none yet means it has not come back (yet).
+  // The snapshot lists the units that have processes and those the command names; one it
+  // does not list has no process now: it has not come back (yet).
   if (!after) return { what: `${name} restarted`, ok: false, detail: 'no process of the unit is running now.' };
   const newMain = after.mainPid !== null && after.mainPid !== 0 && after.mainPid !== before?.mainPid;
   const active = after.activeState === 'active';

@@ -55,3 +55,33 @@ describe('a Restart=always unit under a real systemd', () => {
     expect(after.MainPID).not.toBe(before.MainPID);
   });
 });
+
+describe('units with no processes under a real systemd', () => {
+  /** Installs a unit file in the container (its root is a throw-away tmpfs) without starting it. */
+  async function installUnit(name: string, execStart: string): Promise<void> {
+    const unit = `[Service]\nExecStart=${execStart}\n`;
+    const w = await c.run(['sh', '-c', `cat > /etc/systemd/system/${name}`], { input: unit });
+    expect(w.exitCode, w.stderr).toBe(0);
+    const reload = await c.run(['systemctl', 'daemon-reload']);
+    expect(reload.exitCode, reload.stderr).toBe(0);
+    expect((await c.show(name)).ActiveState).toBe('inactive');
+  }
+
+  test('exec --yes systemctl start of a stopped unit verifies that it is active', async () => {
+    await installUnit('procdoc-stopped.service', '/bin/sleep infinity');
+    const r = await c.run([...PROCDOC, 'exec', '--yes', '--', 'systemctl', 'start', 'procdoc-stopped.service'], { env: ENV, scope: true, timeoutMs: 90_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const now = await c.show('procdoc-stopped.service');
+    expect(now.ActiveState).toBe('active');
+    expect(r.stderr).toMatch(new RegExp(`✓ procdoc-stopped.service active: now active/running, main PID ${now.MainPID}`));
+  });
+
+  test('exec --yes systemctl start of a unit that fails to start reports the failure', async () => {
+    await installUnit('procdoc-broken.service', '/bin/false');
+    const r = await c.run([...PROCDOC, 'exec', '--yes', '--', 'systemctl', 'start', 'procdoc-broken.service'], { env: ENV, scope: true, timeoutMs: 90_000 });
+    expect((await c.show('procdoc-broken.service')).ActiveState).toBe('failed');
+    // The command itself succeeded (systemctl queued the start); the effect did not happen.
+    expect(r.stderr).toMatch(/✗ procdoc-broken.service active: now failed\//);
+    expect(r.exitCode).not.toBe(0);
+  });
+});

@@ -54,8 +54,11 @@ export function commandWords(words: readonly string[], name: string): string[] {
   return [...words];
 }
 
-/** Takes the snapshot a command is judged against: a saved one (--from) or the live system. */
-export async function snapshotFor(globals: GlobalOptions, from: string | undefined): Promise<Snapshot> {
+/**
+ * Takes the snapshot a command is judged against: a saved one (--from) or the live system,
+ * with `units` (system units the command names) asked about even if they have no processes.
+ */
+export async function snapshotFor(globals: GlobalOptions, from: string | undefined, units: readonly string[] = []): Promise<Snapshot> {
   if (from !== undefined) {
     const { loadSnapshotFile } = await import('../../snapshot/load.js');
     return loadSnapshotFile(from);
@@ -69,6 +72,7 @@ export async function snapshotFor(globals: GlobalOptions, from: string | undefin
     deepForAnalysis: false,
     sampleMs: 0,
     serviceManager: true,
+    units,
   });
 }
 

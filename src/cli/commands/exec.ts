@@ -52,7 +52,7 @@ Examples:
           { command, yes: opts.yes === true, timeoutMs: timeoutS * 1000, ...(opts.expect ? { expect: opts.expect } : {}) },
           {
             validator,
-            takeSnapshot: () => snapshotFor(globals, undefined),
+            takeSnapshot: (units) => snapshotFor(globals, undefined, units),
             confirm: async (verdict) => {
               io.stderr(renderVerdict(verdict, p));
               if (!io.stdinIsTTY) return false;
