@@ -129,7 +129,14 @@ export function judgeSystemctl(args: readonly string[], ctx: JudgeContext, acc: 
       }
       continue;
     }
-    const seen = unit ? ` (now ${unit.activeState ?? '?'}/${unit.subState ?? '?'}${unit.mainPid ? `, main PID ${unit.mainPid}` : ''})` : ctx.idx.snapshot.units.length > 0 ? ' (not seen in the snapshot)' : '';
+    const seen =
+      unit?.loadState === 'not-found'
+        ? ' (the service manager knows no such unit: it will refuse)'
+        : unit
+          ? ` (now ${unit.activeState ?? '?'}/${unit.subState ?? '?'}${unit.mainPid ? `, main PID ${unit.mainPid}` : ''})`
+          : ctx.idx.snapshot.units.length > 0
+            ? ' (not seen in the snapshot)'
+            : '';
     add(acc, 'state-change', `${via} ${verb} ${name}${seen}: the service manager ${verbPhrase(verb)}.`);
   }
 }

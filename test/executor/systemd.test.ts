@@ -67,6 +67,18 @@ describe('units with no processes under a real systemd', () => {
     expect((await c.show(name)).ActiveState).toBe('inactive');
   }
 
+  test('check of systemctl start names the state of a stopped unit, and says when there is no such unit', async () => {
+    await installUnit('procdoc-idle.service', '/bin/sleep infinity');
+    type Verdict = { decision: string; rules: { id: string; message: string }[] };
+    const stopped = await c.run([...PROCDOC, 'check', '--json', '--', 'systemctl', 'start', 'procdoc-idle.service'], { env: ENV, scope: true, timeoutMs: 60_000 });
+    expect(stopped.exitCode, stopped.stderr).toBe(10);
+    const v = JSON.parse(stopped.stdout) as Verdict;
+    expect(v.rules.find((r) => r.id === 'state-change')?.message).toMatch(/procdoc-idle\.service \(now inactive\/dead\): the service manager starts the unit/);
+    const unknown = await c.run([...PROCDOC, 'check', '--json', '--', 'systemctl', 'start', 'procdoc-nonesuch.service'], { env: ENV, scope: true, timeoutMs: 60_000 });
+    const u = JSON.parse(unknown.stdout) as Verdict;
+    expect(u.rules.find((r) => r.id === 'state-change')?.message).toMatch(/procdoc-nonesuch\.service \(the service manager knows no such unit: it will refuse\)/);
+  });
+
   test('exec --yes systemctl start of a stopped unit verifies that it is active', async () => {
     await installUnit('procdoc-stopped.service', '/bin/sleep infinity');
     const r = await c.run([...PROCDOC, 'exec', '--yes', '--', 'systemctl', 'start', 'procdoc-stopped.service'], { env: ENV, scope: true, timeoutMs: 90_000 });

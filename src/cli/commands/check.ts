@@ -1,6 +1,7 @@
 import { Command } from '../commander.js';
 import { ProcdocError } from '../../errors.js';
 import type { Snapshot } from '../../snapshot/schema.js';
+import type { Effect } from '../../validator/index.js';
 import type { Decision, Verdict } from '../../validator/verdict.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { EXIT } from '../exit.js';
@@ -76,6 +77,21 @@ export async function snapshotFor(globals: GlobalOptions, from: string | undefin
   });
 }
 
+/**
+ * The snapshot with the system units a command acts on that own no process (a stopped unit,
+ * or a name that is no unit at all), as systemctl reports them: the snapshot only asks about
+ * units that have processes. The same snapshot when there are none, or no systemd.
+ */
+export async function withNamedUnits(snapshot: Snapshot, effects: readonly Effect[]): Promise<Snapshot> {
+  const known = new Set(snapshot.units.map((u) => u.name));
+  const missing = [...new Set(effects.flatMap((e) => (e.kind === 'unit' && e.manager === 'system' && !known.has(e.unit) ? [e.unit] : [])))];
+  if (missing.length === 0 || snapshot.host.initSystem !== 'systemd') return snapshot;
+  const [{ querySystemUnits }, { FsReader }] = await Promise.all([import('../../snapshot/systemd.js'), import('../../snapshot/read.js')]);
+  const reader = new FsReader();
+  const units = querySystemUnits(missing, reader);
+  return { ...snapshot, units: [...snapshot.units, ...units], errors: [...snapshot.errors, ...reader.errors()] };
+}
+
 export function checkCommand(ctx: CommandContext): Command {
   return new Command('check')
     .description('judge a command against the live system: allow (exit 0), confirm (10) or deny (20), with reasons and safer alternatives')
@@ -98,7 +114,9 @@ Exit status: 0 allow, 10 confirm, 20 deny, 1 error, 2 bad usage.`,
       // The parser's WebAssembly loads asynchronously: start it before the snapshot blocks.
       const loading = import('../../validator/index.js').then((m) => m.loadValidator());
       const [validator, snapshot] = await Promise.all([loading, snapshotFor(globals, opts.from)]);
-      const verdict = validator.check(command, snapshot);
+      const first = validator.analyze(command, snapshot);
+      const withUnits = opts.from === undefined ? await withNamedUnits(snapshot, first.effects) : snapshot;
+      const verdict = withUnits === snapshot ? first.verdict : validator.check(command, withUnits);
       if (opts.json === true) ctx.io.stdout(`${JSON.stringify(verdictJson(verdict), null, 2)}\n`);
       else ctx.io.stdout(renderVerdict(verdict, paint(useColor(ctx.io, globals.color))));
       ctx.setExitCode(exitCodeForDecision(verdict.decision));
