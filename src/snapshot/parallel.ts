@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { readClaimed, readWithDeep, type PassScope, type ReadMemo } from './process.js';
-import type { FsReader } from './read.js';
-import type { Process, ReadError } from './schema.js';
+import type { FsReader, RecordedErrors } from './read.js';
+import type { Process } from './schema.js';
 
 /**
  * Below this many processes a worker costs more (about 50 ms for a Node worker to boot)
@@ -47,7 +47,7 @@ export interface WorkerJob {
 export interface WorkerOutput {
   processes: Process[];
   fdTableSizes: [number, number][];
-  errors: ReadError[];
+  errors: RecordedErrors;
 }
 
 /**
@@ -88,7 +88,7 @@ export async function readAllProcesses(
     return { processes: mine, byWorker: 0 };
   }
   for (const [pid, size] of theirs.fdTableSizes) memo.fdTableSizes.set(pid, size);
-  for (const error of theirs.errors) reader.note(error);
+  reader.merge(theirs.errors);
   return { processes: mine.concat(theirs.processes), byWorker: theirs.processes.length };
 }
 

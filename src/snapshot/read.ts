@@ -1,6 +1,12 @@
 import { closeSync, existsSync, lstatSync, openSync, readSync, readdirSync, readlinkSync } from 'node:fs';
 import type { ReadError } from './schema.js';
 
+/** A reader's errors in a form another reader can merge (FsReader.recorded, FsReader.merge). */
+export interface RecordedErrors {
+  listed: ReadError[];
+  counted: [string, { code: string; example: string; count: number }][];
+}
+
 /** How many individual read errors a snapshot keeps; the rest are counted per kind. */
 const MAX_LISTED_ERRORS = 40;
 
@@ -110,6 +116,21 @@ export class FsReader {
   /** Records a failure that was found some other way (a command that did not answer). */
   note(error: ReadError): void {
     this.record(error);
+  }
+
+  /** What this reader recorded, to be merged into another (a worker thread's into the main one's). */
+  recorded(): RecordedErrors {
+    return { listed: [...this.listed], counted: [...this.counted.entries()] };
+  }
+
+  /** Adds what another reader recorded, as if this one had met it: listed up to the limit, then counted. */
+  merge(other: RecordedErrors): void {
+    for (const entry of other.listed) this.record(entry);
+    for (const [key, { code, example, count }] of other.counted) {
+      const current = this.counted.get(key);
+      if (current) current.count += count;
+      else this.counted.set(key, { code, example, count });
+    }
   }
 
   errors(): ReadError[] {

@@ -18,6 +18,6 @@ parentPort?.once('message', (job: WorkerJob) => {
   const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map() };
   const processes: Process[] = [];
   readClaimed(shared, job.pids, { reader, procRoot: job.procRoot, users: job.users, memo, deep: job.deep }, processes);
-  const output: WorkerOutput = { processes, fdTableSizes: [...memo.fdTableSizes], errors: reader.errors() };
+  const output: WorkerOutput = { processes, fdTableSizes: [...memo.fdTableSizes], errors: reader.recorded() };
   parentPort?.postMessage(output);
 });

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { FsReader } from './read.js';
+
+/** A reader that failed to read `n` missing files of one kind, numbered from `from`. */
+function failing(n: number, from: number): FsReader {
+  const reader = new FsReader();
+  for (let i = from; i < from + n; i++) expect(reader.text(`/nonexistent-procdoc/${i}/stat`)).toBeNull();
+  return reader;
+}
+
+describe('FsReader errors', () => {
+  it('lists the first 40 failures and counts the rest by kind', () => {
+    const errors = failing(50, 0).errors();
+    expect(errors).toHaveLength(41);
+    expect(errors[40]).toMatchObject({ path: '/nonexistent-procdoc/*/stat ENOENT', code: 'ENOENT', message: '10 more like /nonexistent-procdoc/40/stat not listed' });
+  });
+
+  it("merges another reader's failures (a worker thread's) into its list and counts", () => {
+    const main = failing(30, 0);
+    main.merge(failing(50, 100).recorded());
+    const errors = main.errors();
+    expect(errors.filter((e) => e.message.endsWith('not listed'))).toEqual([
+      // 30 + 50 failures: 40 listed; 40 counted, of which 30 the other reader counted itself.
+      { path: '/nonexistent-procdoc/*/stat ENOENT', code: 'ENOENT', message: '40 more like /nonexistent-procdoc/110/stat not listed' },
+    ]);
+    expect(errors).toHaveLength(41);
+    expect(errors[30]?.path).toBe('/nonexistent-procdoc/100/stat');
+  });
+});
