@@ -1,7 +1,6 @@
 import { Command, CommanderError, Option } from './commander.js';
 import { isProcdocError } from '../errors.js';
 import type { CommandContext, GlobalOptions } from './context.js';
-import { commandNameOf } from './argv.js';
 import { EXIT, exitCodeForError } from './exit.js';
 import { processIo, type CliIo } from './io.js';
 import { VERSION } from './version.js';
@@ -20,6 +19,24 @@ const COMMANDS: Record<string, () => Promise<Factory>> = {
   exec: async () => (await import('./commands/exec.js')).execCommand,
   ask: async () => (await import('./commands/ask.js')).askCommand,
 };
+
+/** Global options that take a value, so the command name is not mistaken for one. */
+const GLOBAL_WITH_VALUE = new Set(['--proc-root', '--sys-root', '--model', '--base-url']);
+
+/** The subcommand named in argv, if it is one of ours. */
+export function commandNameOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return undefined;
+    if (GLOBAL_WITH_VALUE.has(arg)) {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-')) continue;
+    return arg;
+  }
+  return undefined;
+}
 
 /** Loads the factories of the named command, or of all of them (for help and unknown names). */
 export async function loadCommands(name: string | undefined, argv: readonly string[]): Promise<Factory[]> {

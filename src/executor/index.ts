@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Snapshot } from '../snapshot/schema.js';
+import { systemUnitsOf } from '../validator/acc.js';
 import type { Analysis, CheckOptions, Validator } from '../validator/index.js';
 import { strictest } from '../validator/rules.js';
 import type { Target, Verdict } from '../validator/verdict.js';
@@ -90,7 +91,7 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
   // Judge again on a fresh snapshot right before running: time passed while the person read.
   deps.progress('re-checking against a fresh snapshot');
   // The units it acts on, so that a stopped one (no processes) has a state before and after.
-  const units = [...new Set(first.effects.flatMap((e) => (e.kind === 'unit' && e.manager === 'system' ? [e.unit] : [])))];
+  const units = systemUnitsOf(first.effects);
   const before = await deps.takeSnapshot(units);
   // The processes the command signals, by identity (pid + start time) as judged.
   const aimed = first.effects.flatMap((e) => (e.kind === 'signal' ? [{ pid: e.pid, startTime: e.startTime }] : []));

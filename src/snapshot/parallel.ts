@@ -67,20 +67,20 @@ export async function readAllProcesses(
   const shared = new SharedArrayBuffer(8);
   const cursor = new Int32Array(shared);
   const worker = await pickWorker(pids.length, options.parallel);
-  const result = worker === null ? null : runJob(worker, { procRoot, users, pids: [...pids], shared, deep: options.deep });
+  const job = worker === null ? null : { worker, output: runJob(worker, { procRoot, users, pids: [...pids], shared, deep: options.deep }) };
 
   const mine: Process[] = [];
   const scope: PassScope = { reader, procRoot, users, memo, deep: options.deep };
-  if (worker !== null && options.waitForWorker === true) Atomics.wait(cursor, 1, WORKER_WAITING, 10_000);
+  if (job !== null && options.waitForWorker === true) Atomics.wait(cursor, 1, WORKER_WAITING, 10_000);
   readClaimed(cursor, pids, scope, mine);
-  if (worker === null || result === null) return { processes: mine, byWorker: 0 };
+  if (job === null) return { processes: mine, byWorker: 0 };
 
   // Every chunk is claimed. A worker that has not begun reading never will: do not wait for it.
   if (Atomics.compareExchange(cursor, 1, WORKER_WAITING, WORKER_CANCELLED) === WORKER_WAITING) {
-    void worker.terminate();
+    void job.worker.terminate();
     return { processes: mine, byWorker: 0 };
   }
-  const theirs = await result;
+  const theirs = await job.output;
   if (theirs === null) {
     // The worker failed after claiming chunks: read whatever this thread did not.
     const done = new Set(mine.map((p) => p.pid));

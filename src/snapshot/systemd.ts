@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import type { Unit } from './schema.js';
+import type { Snapshot, Unit } from './schema.js';
 import { parseLimit } from './parse.js';
-import type { FsReader } from './read.js';
+import { FsReader } from './read.js';
 
 const PROPERTIES = [
   'Id',
@@ -82,6 +82,21 @@ export function parseSystemctlShow(text: string, manager: 'system' | 'user', use
  * Asks the system service manager about the units the snapshot saw, in one call.
  * Returns [] (and notes why) when there is no systemd to ask.
  */
+/**
+ * The snapshot with these system units added as systemctl reports them, for those it does
+ * not list yet: a snapshot asks only about units that own processes, and a command may act
+ * on a stopped unit, or on a name that is no unit at all. The same snapshot when nothing is
+ * missing or the host's init is not systemd. Only for a snapshot of the live system.
+ */
+export function withSystemUnits(snapshot: Snapshot, names: readonly string[]): Snapshot {
+  const known = new Set(snapshot.units.map((u) => u.name));
+  const missing = [...new Set(names)].filter((name) => !known.has(name));
+  if (missing.length === 0 || snapshot.host.initSystem !== 'systemd') return snapshot;
+  const reader = new FsReader();
+  const units = querySystemUnits(missing, reader);
+  return { ...snapshot, units: [...snapshot.units, ...units], errors: [...snapshot.errors, ...reader.errors()] };
+}
+
 export function querySystemUnits(names: readonly string[], reader: FsReader, timeoutMs = 3000): Unit[] {
   if (names.length === 0) return [];
   const result = spawnSync('systemctl', ['show', '--no-pager', `--property=${PROPERTIES.join(',')}`, '--', ...names], {

@@ -34,11 +34,6 @@ export interface SnapshotOptions {
   windowMs?: number;
   /** Ask the service manager (systemctl show); off for fixture trees. */
   serviceManager: boolean;
-  /**
-   * System units to ask the service manager about besides those that own processes: the
-   * units a command names (a stopped unit has no processes, but has a state and a Restart=).
-   */
-  units?: readonly string[];
   /** Read /proc with a second thread (true), or not (false); by default, on large hosts with a spare core. */
   parallel?: boolean;
 }
@@ -141,7 +136,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   const units =
     options.serviceManager && initIsSystemd && procRoot === '/proc'
       ? querySystemUnits(
-          [...new Set([...processes.flatMap((p) => (p.owner.unit?.manager === 'system' ? [p.owner.unit.name] : [])), ...(options.units ?? [])])].sort(),
+          [...new Set(processes.flatMap((p) => (p.owner.unit?.manager === 'system' ? [p.owner.unit.name] : [])))].sort(),
           reader,
         )
       : [];

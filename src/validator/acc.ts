@@ -20,6 +20,11 @@ export type Effect =
   | { kind: 'signal'; pid: number; startTime: number; comm: string; signal: number }
   | { kind: 'unit'; unit: string; manager: 'system' | 'user'; verb: string };
 
+/** The system units that effects act on, each once. */
+export function systemUnitsOf(effects: readonly Effect[]): string[] {
+  return [...new Set(effects.flatMap((e) => (e.kind === 'unit' && e.manager === 'system' ? [e.unit] : [])))];
+}
+
 /** What judging collects; one per check, passed down (never module state). */
 export interface Acc {
   effects: Effect[];

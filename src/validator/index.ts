@@ -12,7 +12,7 @@ import type { RuleHit, Verdict } from './verdict.js';
 
 export { DEFAULT_CRITICAL_COMMS, DEFAULT_CRITICAL_UNITS } from './targets.js';
 export { quoteArgv, type ParsedScript, type SimpleCommand } from './parse.js';
-export type { Effect } from './acc.js';
+export { systemUnitsOf, type Effect } from './acc.js';
 export { RULE_DECISIONS, strictest, hit, type RuleId } from './rules.js';
 export type { Decision, RuleHit, Target, Verdict, VerdictSummary } from './verdict.js';
 

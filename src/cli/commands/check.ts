@@ -1,7 +1,7 @@
 import { Command } from '../commander.js';
 import { ProcdocError } from '../../errors.js';
 import type { Snapshot } from '../../snapshot/schema.js';
-import type { Effect } from '../../validator/index.js';
+import { systemUnitsOf } from '../../validator/acc.js';
 import type { Decision, Verdict } from '../../validator/verdict.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { EXIT } from '../exit.js';
@@ -55,41 +55,32 @@ export function commandWords(words: readonly string[], name: string): string[] {
   return [...words];
 }
 
+/** Whether a command is judged against this machine (not a saved snapshot, not a fixture tree). */
+function isLive(globals: GlobalOptions, from: string | undefined): boolean {
+  return from === undefined && globals.procRoot === '/proc';
+}
+
 /**
- * Takes the snapshot a command is judged against: a saved one (--from) or the live system,
- * with `units` (system units the command names) asked about even if they have no processes.
+ * Takes the snapshot a command is judged against: a saved one (--from), or the live system
+ * with the system units the command acts on (`units`), even those that own no process.
  */
 export async function snapshotFor(globals: GlobalOptions, from: string | undefined, units: readonly string[] = []): Promise<Snapshot> {
   if (from !== undefined) {
     const { loadSnapshotFile } = await import('../../snapshot/load.js');
     return loadSnapshotFile(from);
   }
-  const { takeSnapshot } = await import('../../snapshot/take.js');
-  return takeSnapshot({
+  const [{ takeSnapshot }, { withSystemUnits }] = await Promise.all([import('../../snapshot/take.js'), import('../../snapshot/systemd.js')]);
+  const live = isLive(globals, from);
+  const snapshot = await takeSnapshot({
     procRoot: globals.procRoot,
     sysRoot: globals.sysRoot,
     deep: false,
     deepPids: [],
     deepForAnalysis: false,
     sampleMs: 0,
-    serviceManager: true,
-    units,
+    serviceManager: live,
   });
-}
-
-/**
- * The snapshot with the system units a command acts on that own no process (a stopped unit,
- * or a name that is no unit at all), as systemctl reports them: the snapshot only asks about
- * units that have processes. The same snapshot when there are none, or no systemd.
- */
-export async function withNamedUnits(snapshot: Snapshot, effects: readonly Effect[]): Promise<Snapshot> {
-  const known = new Set(snapshot.units.map((u) => u.name));
-  const missing = [...new Set(effects.flatMap((e) => (e.kind === 'unit' && e.manager === 'system' && !known.has(e.unit) ? [e.unit] : [])))];
-  if (missing.length === 0 || snapshot.host.initSystem !== 'systemd') return snapshot;
-  const [{ querySystemUnits }, { FsReader }] = await Promise.all([import('../../snapshot/systemd.js'), import('../../snapshot/read.js')]);
-  const reader = new FsReader();
-  const units = querySystemUnits(missing, reader);
-  return { ...snapshot, units: [...snapshot.units, ...units], errors: [...snapshot.errors, ...reader.errors()] };
+  return live ? withSystemUnits(snapshot, units) : snapshot;
 }
 
 export function checkCommand(ctx: CommandContext): Command {
@@ -114,8 +105,9 @@ Exit status: 0 allow, 10 confirm, 20 deny, 1 error, 2 bad usage.`,
       // The parser's WebAssembly loads asynchronously: start it before the snapshot blocks.
       const loading = import('../../validator/index.js').then((m) => m.loadValidator());
       const [validator, snapshot] = await Promise.all([loading, snapshotFor(globals, opts.from)]);
+      // The units it acts on are known once it is parsed: a stopped one is then asked about.
       const first = validator.analyze(command, snapshot);
-      const withUnits = opts.from === undefined ? await withNamedUnits(snapshot, first.effects) : snapshot;
+      const withUnits = isLive(globals, opts.from) ? (await import('../../snapshot/systemd.js')).withSystemUnits(snapshot, systemUnitsOf(first.effects)) : snapshot;
       const verdict = withUnits === snapshot ? first.verdict : validator.check(command, withUnits);
       if (opts.json === true) ctx.io.stdout(`${JSON.stringify(verdictJson(verdict), null, 2)}\n`);
       else ctx.io.stdout(renderVerdict(verdict, paint(useColor(ctx.io, globals.color))));

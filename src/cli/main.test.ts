@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandNameOf } from './argv.js';
+import { commandNameOf } from './main.js';
 
 describe('commandNameOf', () => {
   it('skips global options and their values', () => {
