@@ -32,7 +32,7 @@ export class FsReader {
       const n = this.readInto(path);
       return this.scratch.toString('latin1', 0, n);
     } catch (error) {
-      this.fail(error, path, pid, optional);
+      this.failed(error, path, pid, optional);
       return null;
     }
   }
@@ -46,7 +46,7 @@ export class FsReader {
       const n = this.readInto(path);
       return this.scratch.subarray(0, n);
     } catch (error) {
-      this.fail(error, path, pid, optional);
+      this.failed(error, path, pid, optional);
       return null;
     }
   }
@@ -78,7 +78,7 @@ export class FsReader {
     try {
       return readlinkSync(path);
     } catch (error) {
-      this.fail(error, path, pid, optional);
+      this.failed(error, path, pid, optional);
       return null;
     }
   }
@@ -108,7 +108,7 @@ export class FsReader {
     try {
       return readdirSync(path);
     } catch (error) {
-      this.fail(error, path, pid, optional);
+      this.failed(error, path, pid, optional);
       return null;
     }
   }
@@ -141,7 +141,8 @@ export class FsReader {
     return out;
   }
 
-  private fail(error: unknown, path: string, pid: number | undefined, optional: boolean): void {
+  /** Records a failed read made elsewhere (an asynchronous one), as the reads here are recorded. */
+  failed(error: unknown, path: string, pid: number | undefined, optional: boolean): void {
     const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
     // A vanished process or a file this kernel does not have is not a failure to report.
     if (optional && (code === 'ENOENT' || code === 'ESRCH' || code === 'ENOTDIR')) return;

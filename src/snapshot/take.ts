@@ -68,7 +68,11 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
 
   // The first read of /proc/locks waits for an RCU grace period in the kernel (5-20 ms
   // here), so it runs on libuv's thread pool while this thread reads the processes.
-  const locksText = readFile(join(procRoot, 'locks'), 'latin1').catch(() => '');
+  const locksPath = join(procRoot, 'locks');
+  const locksText = readFile(locksPath, 'latin1').catch((error: unknown) => {
+    reader.failed(error, locksPath, undefined, true);
+    return '';
+  });
   const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map() };
   const { processes } = await readAllProcesses(reader, procRoot, pids, users, memo, { deep: options.deep, parallel: options.parallel });
   processes.sort((a, b) => a.pid - b.pid);
