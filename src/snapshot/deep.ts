@@ -1,5 +1,5 @@
 import type { Deep, Fd, Io } from './schema.js';
-import { parseColonValues, parseLimits, parseStack } from './parse.js';
+import { colonValue, parseLimits, parseStack } from './parse.js';
 import type { FsReader } from './read.js';
 
 /** A process with thousands of descriptors lists this many; fdCount stays exact. */
@@ -47,32 +47,31 @@ export function readFds(reader: FsReader, dir: string, pid: number): { fds: Fd[]
 export function readIo(reader: FsReader, dir: string, pid: number): Io | null {
   const text = reader.text(`${dir}/io`, pid);
   if (text === null) return null;
-  const kv = parseColonValues(text);
   return {
-    rchar: kv.get('rchar') ?? 0,
-    wchar: kv.get('wchar') ?? 0,
-    syscr: kv.get('syscr') ?? 0,
-    syscw: kv.get('syscw') ?? 0,
-    readBytes: kv.get('read_bytes') ?? 0,
-    writeBytes: kv.get('write_bytes') ?? 0,
-    cancelledWriteBytes: kv.get('cancelled_write_bytes') ?? 0,
+    rchar: colonValue(text, 'rchar') ?? 0,
+    wchar: colonValue(text, 'wchar') ?? 0,
+    syscr: colonValue(text, 'syscr') ?? 0,
+    syscw: colonValue(text, 'syscw') ?? 0,
+    readBytes: colonValue(text, 'read_bytes') ?? 0,
+    writeBytes: colonValue(text, 'write_bytes') ?? 0,
+    cancelledWriteBytes: colonValue(text, 'cancelled_write_bytes') ?? 0,
   };
 }
 
 export function readSmapsRollup(reader: FsReader, dir: string, pid: number): Deep['smapsRollup'] {
   const text = reader.text(`${dir}/smaps_rollup`, pid);
   if (text === null) return null;
-  const kv = parseColonValues(text);
-  if (!kv.has('Rss')) return null;
+  const rss = colonValue(text, 'Rss');
+  if (rss === undefined) return null;
   return {
-    rss: kv.get('Rss') ?? 0,
-    pss: kv.get('Pss') ?? 0,
-    pssAnon: kv.get('Pss_Anon') ?? null,
-    anonymous: kv.get('Anonymous') ?? 0,
-    privateDirty: kv.get('Private_Dirty') ?? 0,
-    privateClean: kv.get('Private_Clean') ?? 0,
-    swap: kv.get('Swap') ?? 0,
-    swapPss: kv.get('SwapPss') ?? null,
+    rss,
+    pss: colonValue(text, 'Pss') ?? 0,
+    pssAnon: colonValue(text, 'Pss_Anon') ?? null,
+    anonymous: colonValue(text, 'Anonymous') ?? 0,
+    privateDirty: colonValue(text, 'Private_Dirty') ?? 0,
+    privateClean: colonValue(text, 'Private_Clean') ?? 0,
+    swap: colonValue(text, 'Swap') ?? 0,
+    swapPss: colonValue(text, 'SwapPss') ?? null,
   };
 }
 

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  colonValue,
+  parseColonValues,
   decodeSignalMask,
   parseCmdline,
   parseLimit,
@@ -142,5 +145,28 @@ describe('parseLocks', () => {
       { id: 1, kind: 'FLOCK', mode: 'ADVISORY', access: 'WRITE', pid: 11633, device: 'fe:00', inode: 2146933, blocked: true },
       { id: 2, kind: 'OFDLCK', mode: 'ADVISORY', access: 'READ', pid: -1, device: '00:06', inode: 1028, blocked: false },
     ]);
+  });
+});
+
+describe('colonValue', () => {
+  const smaps = '55d0-7ffd ---p 00000000 00:00 0 [rollup]\nRss:                1000 kB\nPss:                 600 kB\nPss_Anon:            200 kB\nSwapPss:               7 kB\n';
+  it('reads a key at the start of a line, not inside another key, kB in bytes', () => {
+    expect(colonValue(smaps, 'Pss')).toBe(600 * 1024);
+    expect(colonValue(smaps, 'Pss_Anon')).toBe(200 * 1024);
+    expect(colonValue(smaps, 'SwapPss')).toBe(7 * 1024);
+    expect(colonValue('rchar: 12\nwchar: 34\n', 'rchar')).toBe(12);
+    expect(colonValue('rchar: 12\nwchar: 34', 'wchar')).toBe(34);
+  });
+  it('is undefined for a missing key or a value that is no number', () => {
+    expect(colonValue(smaps, 'Swap')).toBeUndefined();
+    expect(colonValue('Rss: n/a\n', 'Rss')).toBeUndefined();
+  });
+  it('agrees with parseColonValues on this process\'s real io and smaps_rollup', () => {
+    for (const file of ['io', 'smaps_rollup']) {
+      const text = readFileSync(`/proc/self/${file}`, 'latin1');
+      const all = parseColonValues(text);
+      expect(all.size).toBeGreaterThan(5);
+      for (const [key, value] of all) expect([file, key, colonValue(text, key)]).toEqual([file, key, value]);
+    }
   });
 });

@@ -262,6 +262,27 @@ export function parseColonValues(text: string): Map<string, number> {
   return out;
 }
 
+/**
+ * One value of "key: value" lines (/proc/PID/io, smaps_rollup) without splitting the
+ * text: the number after `key:` at the start of a line, in bytes if it is given in kB.
+ */
+export function colonValue(text: string, key: string): number | undefined {
+  let at: number;
+  if (text.startsWith(key) && text.charCodeAt(key.length) === 58) at = 0;
+  else {
+    const newline = text.indexOf(`\n${key}:`);
+    if (newline < 0) return undefined;
+    at = newline + 1;
+  }
+  at += key.length + 1;
+  while (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9) at++;
+  let value = 0;
+  const start = at;
+  for (let c = text.charCodeAt(at); c >= 48 && c <= 57; c = text.charCodeAt(++at)) value = value * 10 + (c - 48);
+  if (at === start) return undefined;
+  return text.startsWith(' kB', at) ? value * 1024 : value;
+}
+
 /** A cgroup limit file: "max" (v2) or a huge number (v1 "unlimited") become null. */
 export function parseLimit(text: string | null): number | null {
   if (text === null) return null;
@@ -292,26 +313,61 @@ const LIMIT_NAMES: Record<string, string> = {
   'Max realtime priority': 'rtprio',
   'Max realtime timeout': 'rttime',
 };
+const LIMIT_NAMES_LIST = Object.keys(LIMIT_NAMES);
 
-/** /proc/PID/limits: fixed-width columns "Limit  Soft Limit  Hard Limit  Units". */
-export function parseLimits(text: string): Record<string, { soft: number | null; hard: number | null }> {
-  const out: Record<string, { soft: number | null; hard: number | null }> = {};
-  for (const line of text.split('\n').slice(1)) {
-    const name = Object.keys(LIMIT_NAMES).find((k) => line.startsWith(k));
-    if (name === undefined) continue;
-    const [soft, hard] = line.slice(name.length).trim().split(/\s+/);
-    const value = (v: string | undefined): number | null => (v === undefined || v === 'unlimited' ? null : Number(v));
-    out[LIMIT_NAMES[name]!] = { soft: value(soft), hard: value(hard) };
+
+/** Parsed limits and stacks by their text: thousands of processes share a few of each. */
+const limitsByText = new Map<string, Limits>();
+const stackByText = new Map<string, string[]>();
+/** Distinct texts kept at most; a host with more starts over (the caches only save work). */
+const MAX_CACHED = 4096;
+
+export type Limits = Record<string, { soft: number | null; hard: number | null }>;
+
+/**
+ * /proc/PID/limits: "Limit  Soft Limit  Hard Limit  Units" columns. Processes inherit
+ * their limits, so each distinct text is parsed once and the processes share the result
+ * (nothing edits a snapshot's limits).
+ */
+export function parseLimits(text: string): Limits {
+  let out = limitsByText.get(text);
+  if (out === undefined) {
+    out = parseLimitsText(text);
+    if (limitsByText.size >= MAX_CACHED) limitsByText.clear();
+    limitsByText.set(text, out);
   }
   return out;
 }
 
-/** /proc/PID/stack lines "[<0>] pipe_read+0x2e0/0x450" -> "pipe_read". */
+function parseLimitsText(text: string): Limits {
+  const out: Limits = {};
+  for (const line of text.split('\n').slice(1)) {
+    const name = LIMIT_NAMES_LIST.find((k) => line.startsWith(k));
+    if (name === undefined) continue;
+    const [soft, hard] = line.slice(name.length).trim().split(/\s+/);
+    out[LIMIT_NAMES[name]!] = { soft: limitValue(soft), hard: limitValue(hard) };
+  }
+  return out;
+}
+
+function limitValue(v: string | undefined): number | null {
+  return v === undefined || v === 'unlimited' ? null : Number(v);
+}
+
+/**
+ * /proc/PID/stack lines "[<0>] pipe_read+0x2e0/0x450" -> "pipe_read". Idle processes
+ * share a few stacks, so each distinct text is parsed once (the lists are shared).
+ */
 export function parseStack(text: string): string[] {
-  const out: string[] = [];
-  for (const line of text.split('\n')) {
-    const m = /\]\s+([^+\s]+)/.exec(line);
-    if (m?.[1]) out.push(m[1]);
+  let out = stackByText.get(text);
+  if (out === undefined) {
+    out = [];
+    for (const line of text.split('\n')) {
+      const m = /\]\s+([^+\s]+)/.exec(line);
+      if (m?.[1]) out.push(m[1]);
+    }
+    if (stackByText.size >= MAX_CACHED) stackByText.clear();
+    stackByText.set(text, out);
   }
   return out;
 }
