@@ -86,13 +86,7 @@ export function readProcess(
     kernelThread,
     oomScore: oomScore === null ? null : Number(oomScore.trim()),
     oomScoreAdj: oomAdj === null ? null : Number(oomAdj.trim()),
-    signals: {
-      pending: signalNames(st.SigPnd),
-      shdPending: signalNames(st.ShdPnd),
-      blocked: signalNames(st.SigBlk),
-      ignored: signalNames(st.SigIgn),
-      caught: signalNames(st.SigCgt),
-    },
+    signals: signalsOf(st.SigPnd, st.ShdPnd, st.SigBlk, st.SigIgn, st.SigCgt),
     nspid: nspid.length > 0 ? nspid : [pid],
     namespaceInit: nspid.length > 1 && nspid[nspid.length - 1] === 1,
     cgroup: cgroup ?? { v2: null, v1: {} },
@@ -107,18 +101,28 @@ export function readProcess(
 
 
 /**
- * Decoded signal masks by their hex text. A host has a few dozen distinct masks across
- * thousands of processes, so each is decoded once and the processes share the lists
+ * Decoded signal masks by their hex texts. A host has a few dozen distinct sets across
+ * thousands of processes, so each set is decoded once and the processes share it
  * (nothing edits a snapshot's signal lists).
  */
+const signalSets = new Map<string, Process['signals']>();
 const maskNames = new Map<string, string[]>();
 
-function signalNames(hex: string | undefined): string[] {
-  const key = hex ?? '0';
-  let names = maskNames.get(key);
+function signalsOf(pending = '0', shdPending = '0', blocked = '0', ignored = '0', caught = '0'): Process['signals'] {
+  const key = `${pending}/${shdPending}/${blocked}/${ignored}/${caught}`;
+  let set = signalSets.get(key);
+  if (set === undefined) {
+    set = { pending: signalNames(pending), shdPending: signalNames(shdPending), blocked: signalNames(blocked), ignored: signalNames(ignored), caught: signalNames(caught) };
+    signalSets.set(key, set);
+  }
+  return set;
+}
+
+function signalNames(hex: string): string[] {
+  let names = maskNames.get(hex);
   if (names === undefined) {
-    names = decodeSignalMask(key);
-    maskNames.set(key, names);
+    names = decodeSignalMask(hex);
+    maskNames.set(hex, names);
   }
   return names;
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, lstatSync, openSync, readSync, readdirSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, existsSync, lstatSync, openSync, readSync, readdirSync, readlinkSync } from 'node:fs';
 import type { ReadError } from './schema.js';
 
 /** A reader's errors in a form another reader can merge (FsReader.recorded, FsReader.merge). */
@@ -53,7 +53,7 @@ export class FsReader {
 
   /** Reads a whole file into the scratch buffer (growing it if needed); returns its length. */
   private readInto(path: string): number {
-    const fd = openSync(path, 'r');
+    const fd = openSync(path, constants.O_RDONLY);
     try {
       let total = 0;
       for (;;) {
