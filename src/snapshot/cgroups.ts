@@ -63,12 +63,16 @@ function num(text: string | null): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** Reads one v2 cgroup. Controllers absent from cgroup.controllers leave their part null. */
-export function readV2Cgroup(reader: FsReader, layout: CgroupLayout, path: string): Cgroup | null {
+/**
+ * Reads one v2 cgroup, or null if it is gone. Controllers absent from cgroup.controllers
+ * leave their part null. `nprocs` is its member count, which the caller takes from the
+ * processes' own cgroup files: reading cgroup.procs would make the kernel list every
+ * member (all of them, at the root).
+ */
+export function readV2Cgroup(reader: FsReader, layout: CgroupLayout, path: string, nprocs: number | null): Cgroup | null {
   if (layout.v2Dir === null) return null;
   const dir = join(layout.v2Dir, path);
-  const procs = reader.text(join(dir, 'cgroup.procs'), undefined, true);
-  if (procs === null) return null;
+  if (!reader.exists(dir)) return null;
   const opt = (file: string) => reader.text(join(dir, file), undefined, true);
   // At the root, cgroup.controllers lists what is available; the root has no limit files.
   const controllers = (opt('cgroup.controllers') ?? '').trim().split(/\s+/).filter(Boolean);
@@ -126,7 +130,7 @@ export function readV2Cgroup(reader: FsReader, layout: CgroupLayout, path: strin
     version: 2,
     path,
     controllers,
-    nprocs: countLines(procs),
+    nprocs,
     memory,
     cpu,
     pids,
@@ -135,13 +139,12 @@ export function readV2Cgroup(reader: FsReader, layout: CgroupLayout, path: strin
   };
 }
 
-/** Reads one cgroup of a v1 hierarchy, for the controllers that hierarchy carries. */
-export function readV1Cgroup(reader: FsReader, layout: CgroupLayout, hierarchy: string, path: string): Cgroup | null {
+/** Reads one cgroup of a v1 hierarchy, for the controllers that hierarchy carries; `nprocs` as for v2. */
+export function readV1Cgroup(reader: FsReader, layout: CgroupLayout, hierarchy: string, path: string, nprocs: number | null): Cgroup | null {
   const base = v1Dir(layout, hierarchy);
   if (base === undefined) return null;
   const dir = join(base, path);
-  const procs = reader.text(join(dir, 'cgroup.procs'), undefined, true);
-  if (procs === null) return null;
+  if (!reader.exists(dir)) return null;
   const opt = (file: string) => reader.text(join(dir, file), undefined, true);
   const controllers = hierarchy.split(',');
   const has = (c: string) => controllers.includes(c);
@@ -204,19 +207,13 @@ export function readV1Cgroup(reader: FsReader, layout: CgroupLayout, hierarchy: 
     version: 1,
     path,
     controllers,
-    nprocs: countLines(procs),
+    nprocs,
     memory,
     cpu,
     pids,
     freezer,
     pressure: null,
   };
-}
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
 }
 
 /** Only the hierarchies whose numbers procdoc uses; the rest (devices, net_cls…) are not read. */

@@ -24,10 +24,11 @@ export interface SnapshotOptions {
   /** Deep tier for these processes (and what analysis needs) even without `deep`. */
   deepPids: readonly number[];
   /**
-   * Without `deep`, also read the deep tier of what the analyzers look at (stuck groups, top
-   * consumers…). Default true; the validator judges on the cheap tier alone.
+   * Also read what only the analyzers use: the deep tier of what they look at (stuck
+   * groups, top consumers…) and /proc/locks. Default true; the validator judges without
+   * them, and its snapshot then has no locks.
    */
-  deepForAnalysis?: boolean;
+  forAnalysis?: boolean;
   /** Milliseconds between the first and last sample; 0 takes one sample (no CPU%). */
   sampleMs: number;
   /** Sample over a window of this many milliseconds (diagnose --for); overrides sampleMs. */
@@ -68,11 +69,14 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
 
   // The first read of /proc/locks waits for an RCU grace period in the kernel (5-20 ms
   // here), so it runs on libuv's thread pool while this thread reads the processes.
+  const forAnalysis = options.forAnalysis !== false;
   const locksPath = join(procRoot, 'locks');
-  const locksText = readFile(locksPath, 'latin1').catch((error: unknown) => {
-    reader.failed(error, locksPath, undefined, true);
-    return '';
-  });
+  const locksText = forAnalysis
+    ? readFile(locksPath, 'latin1').catch((error: unknown) => {
+        reader.failed(error, locksPath, undefined, true);
+        return '';
+      })
+    : Promise.resolve('');
   const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map() };
   const { processes } = await readAllProcesses(reader, procRoot, pids, users, memo, { deep: options.deep, parallel: options.parallel });
   processes.sort((a, b) => a.pid - b.pid);
@@ -110,7 +114,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   // Deep tier: with --deep it was read in the pass above; otherwise what analysis needs.
   if (!options.deep) {
     const deepSet =
-      options.deepForAnalysis === false ? new Set(options.deepPids) : selectDeepPids(processes, options.deepPids, fdHeavy(reader, procRoot, memo.fdTableSizes));
+      !forAnalysis ? new Set(options.deepPids) : selectDeepPids(processes, options.deepPids, fdHeavy(reader, procRoot, memo.fdTableSizes));
     for (const p of processes) {
       if (deepSet.has(p.pid)) p.deep = readDeep(reader, join(procRoot, String(p.pid)), p.pid, p.kernelThread);
     }
@@ -204,25 +208,30 @@ function selfOf(reader: FsReader, procRoot: string, byPid: Map<number, Process>)
 
 /** Reads the cgroups that the processes are in: v2 and the v1 hierarchies procdoc uses. */
 function readCgroups(reader: FsReader, layout: CgroupLayout, processes: readonly Process[]): Cgroup[] {
-  const wanted = new Map<string, { version: 1 | 2; path: string; hierarchy?: string }>();
+  const wanted = new Map<string, { version: 1 | 2; path: string; hierarchy?: string; nprocs: number }>();
   const hierarchies = [...layout.v1Dirs.keys()].filter((key) => key.split(',').some((c) => V1_READ.includes(c)));
-  // Processes share their cgroup objects (one per distinct /proc/PID/cgroup text).
-  const seen = new Set<Process['cgroup']>();
-  for (const p of processes) {
-    if (seen.has(p.cgroup)) continue;
-    seen.add(p.cgroup);
-    if (p.cgroup.v2 !== null && layout.v2Dir !== null) wanted.set(cgroupId(2, p.cgroup.v2), { version: 2, path: p.cgroup.v2 });
-    for (const [hierarchy, path] of Object.entries(p.cgroup.v1)) {
+  // Processes share their cgroup objects (one per distinct /proc/PID/cgroup text): count
+  // the members of each (as cgroup.procs would list them: zombies have left), then visit each once.
+  const members = new Map<Process['cgroup'], number>();
+  for (const p of processes) members.set(p.cgroup, (members.get(p.cgroup) ?? 0) + (p.state === 'Z' ? 0 : 1));
+  const want = (id: string, w: { version: 1 | 2; path: string; hierarchy?: string }, count: number) => {
+    const known = wanted.get(id);
+    if (known === undefined) wanted.set(id, { ...w, nprocs: count });
+    else known.nprocs += count;
+  };
+  for (const [cgroup, count] of members) {
+    if (cgroup.v2 !== null && layout.v2Dir !== null) want(cgroupId(2, cgroup.v2), { version: 2, path: cgroup.v2 }, count);
+    for (const [hierarchy, path] of Object.entries(cgroup.v1)) {
       if (!hierarchy.split(',').some((c) => V1_READ.includes(c))) continue;
       const key = hierarchies.includes(hierarchy) ? hierarchy : (v1HierarchyOf(hierarchies, hierarchy as never) ?? hierarchy);
-      wanted.set(cgroupId(1, path, key), { version: 1, path, hierarchy: key });
+      want(cgroupId(1, path, key), { version: 1, path, hierarchy: key }, count);
     }
   }
   // The v2 root too: its cgroup.controllers says which controllers v2 can carry.
-  if (layout.v2Dir !== null) wanted.set(cgroupId(2, '/'), { version: 2, path: '/' });
+  if (layout.v2Dir !== null) want(cgroupId(2, '/'), { version: 2, path: '/' }, 0);
   const out: Cgroup[] = [];
   for (const w of wanted.values()) {
-    const cg = w.version === 2 ? readV2Cgroup(reader, layout, w.path) : readV1Cgroup(reader, layout, w.hierarchy!, w.path);
+    const cg = w.version === 2 ? readV2Cgroup(reader, layout, w.path, w.nprocs) : readV1Cgroup(reader, layout, w.hierarchy!, w.path, w.nprocs);
     if (cg !== null) out.push(cg);
   }
   out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -267,7 +276,7 @@ function lightSample(reader: FsReader, procRoot: string, scope: SampleScope, off
   const cgroups = new Map<string, Cgroup>();
   for (const c of scope.cgroups) {
     if (c.cpu === null && c.memory === null && c.pressure === null) continue;
-    const again = c.version === 2 ? readV2Cgroup(reader, scope.layout, c.path) : readV1Cgroup(reader, scope.layout, c.controllers.join(','), c.path);
+    const again = c.version === 2 ? readV2Cgroup(reader, scope.layout, c.path, c.nprocs) : readV1Cgroup(reader, scope.layout, c.controllers.join(','), c.path, c.nprocs);
     if (again !== null) cgroups.set(c.id, again);
   }
   return { at: new Date().toISOString(), offsetMs, procs, cgroups, pressure: scope.hostPsi ? readHostPressure(reader, procRoot) : null };

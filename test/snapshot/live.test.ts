@@ -78,6 +78,16 @@ describe('snapshot of real processes', () => {
     expect(memory?.memory?.oomControl).toMatchObject({ oomKillDisable: false, underOom: false });
   });
 
+  it('counts the members of a cgroup as its cgroup.procs lists them', async () => {
+    const cg = createV1Cgroup('memory');
+    const members = [await startProcess('exec sleep 600'), await startProcess('exec sleep 600'), await startProcess('exec sleep 600')];
+    for (const m of members) cg.addPid(m.pid);
+    const s = await snap();
+    const memory = indexSnapshot(s).cgroupFor(proc(s, members[0]!.pid), 'memory');
+    expect(memory?.nprocs).toBe(3);
+    expect(memory?.nprocs).toBe(cg.pids().length);
+  });
+
   it('knows PID 1 of a new PID namespace (a container init)', async () => {
     const ns = await startPidNamespace();
     const s = await snap({ deepPids: [ns.initPid] });

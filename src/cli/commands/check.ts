@@ -76,7 +76,7 @@ export async function snapshotFor(globals: GlobalOptions, from: string | undefin
     sysRoot: globals.sysRoot,
     deep: false,
     deepPids: [],
-    deepForAnalysis: false,
+    forAnalysis: false,
     sampleMs: 0,
     serviceManager: live,
   });
