@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = join(ROOT, 'bin/procdoc.js');
+/** A Node process that only reads the files the snapshot reads (read-floor.cjs): the floor under it. */
+export const READ_FLOOR = join(ROOT, 'bench/read-floor.cjs');
 
 export function median(values) {
   const s = [...values].sort((a, b) => a - b);

@@ -1,0 +1,63 @@
+// The floor under procdoc's snapshot on this machine: a Node process that reads the very
+// files the snapshot reads for every process, on two threads claiming chunks of the pid
+// list as procdoc does, and does nothing else (no parsing, no objects, no output).
+// A snapshot cannot be faster than this; the benches print it beside ps so that a goal
+// below it shows as out of reach for Node here rather than as work left undone.
+//
+//   node bench/read-floor.cjs cheap   stat status cmdline cgroup wchan oom_score oom_score_adj + exe
+//   node bench/read-floor.cjs deep    the same + stack limits smaps_rollup io, ns/pid, every fd link
+'use strict';
+const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
+const { closeSync, constants, openSync, readSync, readdirSync, readlinkSync } = require('node:fs');
+
+const CHEAP = ['stat', 'status', 'cmdline', 'cgroup', 'wchan', 'oom_score', 'oom_score_adj'];
+const DEEP = [...CHEAP, 'stack', 'limits', 'smaps_rollup', 'io'];
+const CHUNK = 32;
+
+function readChunks(cursor, pids, deep) {
+  const buf = Buffer.allocUnsafe(64 * 1024);
+  const files = deep ? DEEP : CHEAP;
+  const attempt = (fn) => {
+    try {
+      fn();
+    } catch {
+      // exited, or not ours to read: procdoc records it and goes on
+    }
+  };
+  for (;;) {
+    const start = Atomics.add(cursor, 0, CHUNK);
+    if (start >= pids.length) return;
+    for (let i = start; i < Math.min(start + CHUNK, pids.length); i++) {
+      const dir = `/proc/${pids[i]}/`;
+      for (const f of files) {
+        attempt(() => {
+          const fd = openSync(dir + f, constants.O_RDONLY);
+          try {
+            buf.latin1Slice(0, readSync(fd, buf, 0, buf.length, null));
+          } finally {
+            closeSync(fd);
+          }
+        });
+      }
+      attempt(() => readlinkSync(`${dir}exe`));
+      if (deep) {
+        attempt(() => readlinkSync(`${dir}ns/pid`));
+        attempt(() => {
+          for (const fd of readdirSync(`${dir}fd`)) attempt(() => readlinkSync(`${dir}fd/${fd}`));
+        });
+      }
+    }
+  }
+}
+
+if (isMainThread) {
+  const deep = process.argv[2] === 'deep';
+  const shared = new SharedArrayBuffer(4);
+  const pids = readdirSync('/proc').filter((name) => name.charCodeAt(0) >= 48 && name.charCodeAt(0) <= 57);
+  const worker = new Worker(__filename, { workerData: { shared, pids, deep } });
+  readChunks(new Int32Array(shared), pids, deep);
+  worker.once('message', () => void worker.terminate());
+} else {
+  readChunks(new Int32Array(workerData.shared), workerData.pids, workerData.deep);
+  parentPort.postMessage('done');
+}
