@@ -1,9 +1,13 @@
 // Bundles the compiled CLI (dist/, from tsc) into dist/bundle/, one file per entry and
 // per lazily loaded subcommand: Node resolves, reads and links one module where it would
-// otherwise take forty, which is about 30 ms of every run of procdoc. Packages stay
-// external (node_modules), but for zod: its 226 modules take about 140 ms to load from
-// node_modules and 60 ms as one chunk, loaded only by the commands that read documents.
-// Part of `npm run build`.
+// otherwise take forty, which is about 30 ms of every run of procdoc. Part of `npm run build`.
+//
+// Packages with many modules are bundled too, into the chunks of the commands that load
+// them: zod (226 modules, about 140 ms from node_modules, 60 ms as one chunk), execa (exec:
+// 110 ms less per run) and openai (ask). The others stay in node_modules: commander loads
+// faster through require() (cli/commander.ts), web-tree-sitter finds its .wasm beside its
+// own module, and gpt-tokenizer is mostly data. Bundled CommonJS code (cross-spawn, under
+// execa) requires Node's built-ins, so every chunk gets a `require` of its own (the banner).
 //
 // esbuild's own command, waited for: its JavaScript API (build and buildSync alike) starts a
 // service process that outlives this one, an orphan that PID 1 must reap; on hosts whose init
@@ -16,7 +20,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bundle`;
 rmSync(outdir, { recursive: true, force: true });
 const { dependencies } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
-const external = Object.keys(dependencies).filter((name) => name !== 'zod');
+const BUNDLED = ['zod', 'execa', 'openai'];
+const external = Object.keys(dependencies).filter((name) => !BUNDLED.includes(name));
 execFileSync(
   `${root}node_modules/.bin/esbuild`,
   [
@@ -30,6 +35,7 @@ execFileSync(
     '--platform=node',
     '--target=node20',
     ...external.map((name) => `--external:${name}`),
+    "--banner:js=import { createRequire as __procdocRequire } from 'node:module'; const require = __procdocRequire(import.meta.url);",
     '--log-level=warning',
   ],
   { stdio: 'inherit' },

@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOpenAiServer, submitAnswer, type OpenAiServer } from '../support/openai-server.js';
+import { AskResultSchema } from '../../src/llm/answer.js';
 import { askJson, runCli } from './cli.js';
 
 let server: OpenAiServer | undefined;
@@ -36,6 +38,27 @@ describe('procdoc ask with an LLM', () => {
     expect(server.requests[0]!.body.model).toBe('my-model');
     expect(server.requests[0]!.headers.authorization).toBe('Bearer sk-test-key-for-the-fake-server');
   });
+
+  it('the built CLI, with the openai client bundled, asks a real server and answers per the contract', async () => {
+    server = await startOpenAiServer([
+      { toolCalls: [{ name: 'find_processes', arguments: { sort: 'rss', limit: 3 } }] },
+      submitAnswer({ summary: 'PID 1 is init.', evidence: ['P1.comm'], pids: [1], commands: [{ command: 'ps -p 1 -o pid,comm', why: 'look' }] }),
+    ]);
+    const cli = join(import.meta.dirname, '../../bin/procdoc.js');
+    const env = { ...process.env, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-bundle-test', XDG_CONFIG_HOME: '/nonexistent-config' };
+    const child = spawn(process.execPath, [cli, 'ask', '--json', 'what is pid 1?'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toMatchObject({ code: 0 });
+    const r = AskResultSchema.parse(JSON.parse(stdout));
+    expect(r).toMatchObject({ mode: 'llm', usage: { llmCalls: 2 } });
+    expect(r.answer.commands[0]).toMatchObject({ command: 'ps -p 1 -o pid,comm', verdict: { decision: 'allow' } });
+    expect(server.requests[1]!.body.messages!.some((m) => m.role === 'tool')).toBe(true);
+    expect(server.requests[0]!.headers.authorization).toBe('Bearer sk-bundle-test');
+  }, 30_000);
 
   it('a server that needs no key works without one', async () => {
     server = await startOpenAiServer([submitAnswer({ summary: 'ok' })]);
