@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 /*
  * What each command loads. zod costs about 60 ms of start-up even bundled into one chunk
  * (140 ms from node_modules): the commands that people and programs run often (diagnose,
- * pipeline, check, snapshot) only write documents, and must not load it. Only readers of
- * documents (--from, the LLM path) do.
+ * pipeline, check, snapshot, exec) only write documents, and must not load it. Only
+ * readers of documents (--from, the LLM path) do.
  */
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin/procdoc.js');
@@ -38,6 +38,7 @@ describe('start-up cost', () => {
     ['pipeline', [...FIXTURE, 'pipeline', '--json']],
     ['check', [...FIXTURE, 'check', '--', 'kill', '-9', '1']],
     ['snapshot', [...FIXTURE, 'snapshot', '--json']],
+    ['exec', [...FIXTURE, 'exec', '--yes', '--', 'true']],
   ])('%s does not load zod', (_name, args) => {
     const { status, modules } = loaded(args);
     expect(status).not.toBeNull();

@@ -1,59 +1,10 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
 import { ProcdocError } from '../errors.js';
-import { DecisionSchema, RuleHitSchema, TargetSchema } from '../validator/verdict.js';
-import { CheckSchema } from './verify.js';
+import type { AuditRecord } from './contract.js';
 
-/** One line of the audit log. Every exec writes a decision (or refusal) before it runs and a result after. */
-export const AuditRecordSchema = z.discriminatedUnion('event', [
-  z.object({
-    event: z.literal('refused'),
-    id: z.string(),
-    at: z.string(),
-    command: z.string(),
-    reason: z.enum(['deny', 'declined', 'pid-reused', 'target-gone', 'denied-on-recheck']),
-    message: z.string(),
-    decision: DecisionSchema,
-    rules: z.array(RuleHitSchema),
-    targets: z.array(TargetSchema),
-    uid: z.number().int(),
-  }),
-  z.object({
-    event: z.literal('decision'),
-    id: z.string(),
-    at: z.string(),
-    command: z.string(),
-    decision: DecisionSchema,
-    rules: z.array(RuleHitSchema),
-    targets: z.array(TargetSchema),
-    confirmedBy: z.enum(['not-needed', 'flag', 'prompt']),
-    mode: z.enum(['argv', 'shell']),
-    argv: z.array(z.string()),
-    uid: z.number().int(),
-  }),
-  z.object({
-    event: z.literal('result'),
-    id: z.string(),
-    at: z.string(),
-    command: z.string(),
-    exitCode: z.number().int().nullable(),
-    signal: z.string().nullable(),
-    timedOut: z.boolean(),
-    interrupted: z.boolean(),
-    error: z.string().nullable(),
-    durationMs: z.number(),
-  }),
-  z.object({
-    event: z.literal('verified'),
-    id: z.string(),
-    at: z.string(),
-    command: z.string(),
-    checks: z.array(CheckSchema),
-  }),
-]);
-export type AuditRecord = z.infer<typeof AuditRecordSchema>;
+export type { AuditRecord } from './contract.js';
 
 /** $XDG_STATE_HOME/procdoc/audit.jsonl, else ~/.local/state/procdoc/audit.jsonl. */
 export function auditLogPath(env: NodeJS.ProcessEnv): string {

@@ -9,7 +9,7 @@ import { planRun, type RunPlan } from './plan.js';
 import { runPlan, type RunResult } from './run.js';
 import { settled, verifyEffects, type Check } from './verify.js';
 
-export { auditLogPath, appendAudit, AuditRecordSchema, type AuditRecord } from './audit.js';
+export { auditLogPath, appendAudit, type AuditRecord } from './audit.js';
 export { planRun, type RunPlan } from './plan.js';
 export { runPlan, type RunResult } from './run.js';
 export { verifyEffects, settled, type Check } from './verify.js';

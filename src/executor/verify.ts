@@ -1,12 +1,10 @@
-import { z } from 'zod';
 import { indexSnapshot } from '../snapshot/query.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import type { Effect } from '../validator/acc.js';
 import { SIGNAL, defaultAction, listHas, signalName } from '../validator/signals.js';
+import type { Check } from './contract.js';
 
-/** One verified expectation: ok true (happened), false (did not), null (cannot tell). */
-export const CheckSchema = z.object({ what: z.string(), ok: z.boolean().nullable(), detail: z.string() });
-export type Check = z.infer<typeof CheckSchema>;
+export type { Check } from './contract.js';
 
 /**
  * Compares the snapshot before the command with one after it: is the target gone, did the
