@@ -315,7 +315,6 @@ const LIMIT_NAMES: Record<string, string> = {
 };
 const LIMIT_NAMES_LIST = Object.keys(LIMIT_NAMES);
 
-
 /** Parsed limits and stacks by their text: thousands of processes share a few of each. */
 const limitsByText = new Map<string, Limits>();
 const stackByText = new Map<string, string[]>();
