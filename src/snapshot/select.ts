@@ -14,6 +14,27 @@ export function selectDeepPids(
   /** Processes whose open descriptors come near their RLIMIT_NOFILE. */
   fdHeavy: ReadonlySet<number> = new Set(),
 ): Set<number> {
+  const out = pipelineMembers(processes, named);
+  for (const p of processes) {
+    if (p.kernelThread) continue;
+    if (p.state === 'Z' && p.ppid > 0) out.add(p.ppid);
+    if (fdHeavy.has(p.pid)) out.add(p.pid);
+  }
+  const user = processes.filter((p) => !p.kernelThread);
+  for (const p of [...user].sort((a, b) => b.rss - a.rss).slice(0, TOP_CONSUMERS)) out.add(p.pid);
+  for (const p of [...user].sort((a, b) => (b.cpu?.percent ?? 0) - (a.cpu?.percent ?? 0)).slice(0, TOP_CONSUMERS)) {
+    if ((p.cpu?.percent ?? 0) > 0) out.add(p.pid);
+  }
+  return out;
+}
+
+/**
+ * The processes a pipeline analysis looks at, whose I/O counters the samples follow and
+ * whose deep tier is read: those named with their groups (and parents), every member of a
+ * multi-process group in which one waits or is stopped (a pipeline or a job), and D and T
+ * processes. A large group where nothing waits on a pipe (a pool of idle workers) is left out.
+ */
+export function pipelineMembers(processes: readonly Process[], named: readonly number[]): Set<number> {
   const out = new Set<number>();
   const byGroup = new Map<number, Process[]>();
   for (const p of processes) {
@@ -40,15 +61,7 @@ export function selectDeepPids(
     if (members.length > 1 && stuck) addGroup(pgid);
   }
   for (const p of processes) {
-    if (p.kernelThread) continue;
-    if (p.state === 'D' || p.state === 'T' || p.state === 't') out.add(p.pid);
-    if (p.state === 'Z' && p.ppid > 0) out.add(p.ppid);
-    if (fdHeavy.has(p.pid)) out.add(p.pid);
-  }
-  const user = processes.filter((p) => !p.kernelThread);
-  for (const p of [...user].sort((a, b) => b.rss - a.rss).slice(0, TOP_CONSUMERS)) out.add(p.pid);
-  for (const p of [...user].sort((a, b) => (b.cpu?.percent ?? 0) - (a.cpu?.percent ?? 0)).slice(0, TOP_CONSUMERS)) {
-    if ((p.cpu?.percent ?? 0) > 0) out.add(p.pid);
+    if (!p.kernelThread && (p.state === 'D' || p.state === 'T' || p.state === 't')) out.add(p.pid);
   }
   return out;
 }

@@ -13,7 +13,7 @@ import { parseLocks, parsePasswd, parseStat } from './parse.js';
 import { cgroupId, cgroupResolver, v1HierarchyOf } from './query.js';
 import { readAllProcesses } from './parallel.js';
 import type { ReadMemo } from './process.js';
-import { selectDeepPids } from './select.js';
+import { pipelineMembers, selectDeepPids } from './select.js';
 import { applySamples, type LightSample } from './sample.js';
 
 export interface SnapshotOptions {
@@ -92,7 +92,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   const windowMs = options.windowMs ?? 0;
   const series: SeriesPoint[] = [];
   const samples: LightSample[] = [];
-  const progressPids = pipelineCandidates(processes);
+  const progressPids = pipelineMembers(processes, options.deepPids);
   // Memory growth is judged on anonymous / private-dirty memory of the largest processes.
   const smapsPids = windowMs > 0 ? topBy(processes, (p) => p.rss, 20) : new Set<number>();
   const sample = () =>
@@ -235,18 +235,6 @@ function readCgroups(reader: FsReader, layout: CgroupLayout, processes: readonly
     if (cg !== null) out.push(cg);
   }
   out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return out;
-}
-
-/** Processes whose I/O counters tell progress: members of multi-process groups, D and T states. */
-function pipelineCandidates(processes: readonly Process[]): Set<number> {
-  const groupSize = new Map<number, number>();
-  for (const p of processes) groupSize.set(p.pgid, (groupSize.get(p.pgid) ?? 0) + 1);
-  const out = new Set<number>();
-  for (const p of processes) {
-    if (p.kernelThread) continue;
-    if ((groupSize.get(p.pgid) ?? 0) > 1 || p.state === 'D' || p.state === 'T' || p.state === 't') out.add(p.pid);
-  }
   return out;
 }
 
