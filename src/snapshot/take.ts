@@ -97,11 +97,32 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   const smapsPids = windowMs > 0 ? topBy(processes, (p) => p.rss, 20) : new Set<number>();
   const sample = () =>
     lightSample(reader, procRoot, { processes, cgroups, layout, ioPids: progressPids, smapsPids, hostPsi: host.pressure !== null }, clock.now() - started);
-  if (windowMs > 0 || options.sampleMs > 0) {
+  const sampling = windowMs > 0 || options.sampleMs > 0;
+  const interval = windowMs > 0 ? Math.max(250, Math.min(2000, windowMs / 10)) : options.sampleMs;
+  const total = windowMs > 0 ? windowMs : options.sampleMs;
+  let t0 = 0;
+  let firstInterval: Promise<void> | null = null;
+  if (sampling) {
     samples.push(sample());
-    const interval = windowMs > 0 ? Math.max(250, Math.min(2000, windowMs / 10)) : options.sampleMs;
-    const total = windowMs > 0 ? windowMs : options.sampleMs;
-    const t0 = clock.now();
+    t0 = clock.now();
+    firstInterval = clock.sleep(Math.min(interval, total));
+  }
+
+  // While the first interval passes: the work that needs no CPU%.
+  const { byPid, units } = assignOwners(reader, procRoot, processes, host, options.serviceManager);
+  // Deep tier: with --deep it was read in the pass above; otherwise what analysis needs,
+  // of which the top CPU consumers are known only once the samples are in.
+  const heavy = !options.deep && forAnalysis ? fdHeavy(reader, procRoot, memo.fdTableSizes) : new Set<number>();
+  const readDeepOf = (pids: ReadonlySet<number>) => {
+    for (const p of processes) {
+      if (p.deep === null && pids.has(p.pid)) p.deep = readDeep(reader, join(procRoot, String(p.pid)), p.pid, p.kernelThread);
+    }
+  };
+  if (!options.deep) readDeepOf(forAnalysis ? selectDeepPids(processes, options.deepPids, heavy) : new Set(options.deepPids));
+
+  if (firstInterval !== null) {
+    await firstInterval;
+    samples.push(sample());
     while (clock.now() - t0 < total - 1) {
       await clock.sleep(Math.min(interval, total - (clock.now() - t0)));
       samples.push(sample());
@@ -109,45 +130,8 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
     const cgroupFor = cgroupResolver(new Map(cgroups.map((c) => [c.id, c])));
     applySamples(processes, cgroups, samples, { cgroupFor }, host.clockTicks);
     if (windowMs > 0) for (const s of samples) series.push(toSeriesPoint(s));
+    if (!options.deep && forAnalysis) readDeepOf(selectDeepPids(processes, options.deepPids, heavy));
   }
-
-  // Deep tier: with --deep it was read in the pass above; otherwise what analysis needs.
-  if (!options.deep) {
-    const deepSet =
-      !forAnalysis ? new Set(options.deepPids) : selectDeepPids(processes, options.deepPids, fdHeavy(reader, procRoot, memo.fdTableSizes));
-    for (const p of processes) {
-      if (deepSet.has(p.pid)) p.deep = readDeep(reader, join(procRoot, String(p.pid)), p.pid, p.kernelThread);
-    }
-  }
-
-  // Ownership: units and containers from cgroup paths, supervisors from ancestry.
-  const byPid = new Map(processes.map((p) => [p.pid, p]));
-  const supervisors = new Map<number, Process['owner']['supervisor']>();
-  const initIsSystemd = host.initSystem === 'systemd';
-  // Processes share cgroup objects (memo above), so derive unit and container once each.
-  const fromCgroup = new Map<Process['cgroup'], Pick<Process['owner'], 'unit' | 'container'>>();
-  for (const p of processes) {
-    let derived = fromCgroup.get(p.cgroup);
-    if (derived === undefined) {
-      const paths = [...new Set([p.cgroup.v2, ...Object.values(p.cgroup.v1)])].filter((x): x is string => !!x && x !== '/');
-      const unitPath = initIsSystemd ? (p.cgroup.v1['name=systemd'] ?? p.cgroup.v2) : null;
-      derived = { unit: unitFromCgroup(unitPath), container: containerFromCgroup(paths) };
-      fromCgroup.set(p.cgroup, derived);
-    }
-    p.owner = {
-      unit: p.kernelThread ? null : derived.unit,
-      container: derived.container,
-      supervisor: p.kernelThread ? null : findSupervisor(p, byPid, initIsSystemd, supervisors),
-    };
-  }
-
-  const units =
-    options.serviceManager && initIsSystemd && procRoot === '/proc'
-      ? querySystemUnits(
-          [...new Set(processes.flatMap((p) => (p.owner.unit?.manager === 'system' ? [p.owner.unit.name] : [])))].sort(),
-          reader,
-        )
-      : [];
 
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
@@ -164,6 +148,43 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
     locks: parseLocks(await locksText),
     errors: reader.errors(),
   };
+}
+
+/**
+ * Who manages each process (units and containers from cgroup paths, supervisors from
+ * ancestry), and the service manager's view of the system units among them.
+ */
+function assignOwners(
+  reader: FsReader,
+  procRoot: string,
+  processes: readonly Process[],
+  host: Snapshot['host'],
+  serviceManager: boolean,
+): { byPid: Map<number, Process>; units: Snapshot['units'] } {
+  const byPid = new Map(processes.map((p) => [p.pid, p]));
+  const supervisors = new Map<number, Process['owner']['supervisor']>();
+  const initIsSystemd = host.initSystem === 'systemd';
+  // Processes share cgroup objects (one per distinct /proc/PID/cgroup text), so derive unit and container once each.
+  const fromCgroup = new Map<Process['cgroup'], Pick<Process['owner'], 'unit' | 'container'>>();
+  for (const p of processes) {
+    let derived = fromCgroup.get(p.cgroup);
+    if (derived === undefined) {
+      const paths = [...new Set([p.cgroup.v2, ...Object.values(p.cgroup.v1)])].filter((x): x is string => !!x && x !== '/');
+      const unitPath = initIsSystemd ? (p.cgroup.v1['name=systemd'] ?? p.cgroup.v2) : null;
+      derived = { unit: unitFromCgroup(unitPath), container: containerFromCgroup(paths) };
+      fromCgroup.set(p.cgroup, derived);
+    }
+    p.owner = {
+      unit: p.kernelThread ? null : derived.unit,
+      container: derived.container,
+      supervisor: p.kernelThread ? null : findSupervisor(p, byPid, initIsSystemd, supervisors),
+    };
+  }
+  const units =
+    serviceManager && initIsSystemd && procRoot === '/proc'
+      ? querySystemUnits([...new Set(processes.flatMap((p) => (p.owner.unit?.manager === 'system' ? [p.owner.unit.name] : [])))].sort(), reader)
+      : [];
+  return { byPid, units };
 }
 
 /**

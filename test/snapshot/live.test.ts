@@ -9,6 +9,7 @@ import type { Snapshot } from '../../src/snapshot/schema.js';
 import { SnapshotSchema } from '../../src/snapshot/schema.js';
 import { takeSnapshot, type SnapshotOptions } from '../../src/snapshot/take.js';
 import { createV1Cgroup, removeAllCgroups } from '../support/cgroups.js';
+import { readState, readStatus } from '../support/proc-fs.js';
 import {
   startPidNamespace,
   startProcess,
@@ -86,6 +87,22 @@ describe('snapshot of real processes', () => {
     const memory = indexSnapshot(s).cgroupFor(proc(s, members[0]!.pid), 'memory');
     expect(memory?.nprocs).toBe(3);
     expect(memory?.nprocs).toBe(cg.pids().length);
+  });
+
+  it('reads the deep tier of a top CPU consumer, known once the samples are in', async () => {
+    // Eleven processes with more memory than the burner, so it is not among the top ten by RSS.
+    const big: Awaited<ReturnType<typeof startProcess>>[] = [];
+    for (let i = 0; i < 11; i++) big.push(await startProcess(`exec python3 -c 'import time; x = bytearray(64 << 20); time.sleep(600)'`));
+    // Settled: each holds its 64 MiB and sleeps, so the burner has a CPU to itself.
+    await waitFor(() => big.every((b) => readState(b.pid) === 'S' && Number.parseInt(readStatus(b.pid)?.VmRSS ?? '0', 10) >= 64 * 1024), {
+      what: 'the large processes to settle',
+    });
+    const burner = await startProcess('while :; do :; done');
+    const quiet = await snap();
+    expect(proc(quiet, burner.pid).deep).toBeNull();
+    const sampled = await snap({ sampleMs: 300 });
+    expect(proc(sampled, burner.pid).cpu?.percent).toBeGreaterThan(30);
+    expect(proc(sampled, burner.pid).deep?.limits?.nofile).toBeDefined();
   });
 
   it('knows PID 1 of a new PID namespace (a container init)', async () => {
