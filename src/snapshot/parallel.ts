@@ -16,6 +16,8 @@ export const PARALLEL_MIN_PROCESSES = 800;
 export interface PassOptions {
   /** Read the deep tier of every process in the same pass (snapshot --deep). */
   deep: boolean;
+  /** The validator's pass: no wchan and oom files (readProcess `light`). */
+  light?: boolean;
   /** Force (true) or forbid (false) a worker thread; by default, decided by host size and cores. */
   parallel?: boolean | undefined;
   /** Start reading only once the worker is up (tests use it to be sure the work is split). Bounded: 10 s. */
@@ -41,6 +43,7 @@ export interface WorkerJob {
   /** Two Int32s shared with the main thread: [next unclaimed index, worker state]. */
   shared: SharedArrayBuffer;
   deep: boolean;
+  light: boolean;
 }
 
 /** What the worker thread sends back, once. */
@@ -67,10 +70,10 @@ export async function readAllProcesses(
   const shared = new SharedArrayBuffer(8);
   const cursor = new Int32Array(shared);
   const worker = await pickWorker(pids.length, options.parallel);
-  const job = worker === null ? null : { worker, output: runJob(worker, { procRoot, users, pids: [...pids], shared, deep: options.deep }) };
+  const job = worker === null ? null : { worker, output: runJob(worker, { procRoot, users, pids: [...pids], shared, deep: options.deep, light: options.light === true }) };
 
   const mine: Process[] = [];
-  const scope: PassScope = { reader, procRoot, users, memo, deep: options.deep };
+  const scope: PassScope = { reader, procRoot, users, memo, deep: options.deep, light: options.light === true };
   if (job !== null && options.waitForWorker === true) Atomics.wait(cursor, 1, WORKER_WAITING, 10_000);
   readClaimed(cursor, pids, scope, mine);
   if (job === null) return { processes: mine, byWorker: 0 };

@@ -1,6 +1,6 @@
-import type { Process } from './schema.js';
+import type { Process, Snapshot } from './schema.js';
 import { readDeep } from './deep.js';
-import type { FsReader } from './read.js';
+import { FsReader } from './read.js';
 import { decodeSignalMask, firstNumber, numbersOf, parseCmdline, parseProcCgroup, parseStat, statusFields, PF_KTHREAD, POLICIES, ttyName } from './parse.js';
 
 /*
@@ -14,13 +14,18 @@ export interface ReadMemo {
   fdTableSizes: Map<number, number>;
 }
 
-/** The cheap tier: stat, status, cmdline, cgroup, wchan and oom files of one process. */
+/**
+ * The cheap tier: stat, status, cmdline, cgroup, exe, wchan and oom files of one process.
+ * `light` (the validator's pass) leaves wchan, oom_score and oom_score_adj null: it needs
+ * them only for the processes a command acts on, and withDetails() reads those.
+ */
 export function readProcess(
   reader: FsReader,
   procRoot: string,
   pid: number,
   users: Map<number, string>,
   memo?: ReadMemo,
+  light = false,
 ): Process | null {
   const dir = `${procRoot}/${pid}`;
   const statText = reader.text(`${dir}/stat`, pid);
@@ -40,9 +45,7 @@ export function readProcess(
     cgroup = parseProcCgroup(cgroupText);
     memo?.cgroups.set(cgroupText, cgroup);
   }
-  const wchan = reader.text(`${dir}/wchan`, pid, true);
-  const oomScore = kernelThread ? null : reader.text(`${dir}/oom_score`, pid, true);
-  const oomAdj = kernelThread ? null : reader.text(`${dir}/oom_score_adj`, pid, true);
+  const { wchan, oomScore, oomScoreAdj } = light ? UNREAD_DETAILS : readDetails(reader, dir, pid, kernelThread);
   const exe = kernelThread || stat.state === 'Z' ? null : reader.link(`${dir}/exe`, pid, true);
   const uid = firstNumber(st.Uid) ?? -1;
   const gid = firstNumber(st.Gid) ?? -1;
@@ -70,7 +73,7 @@ export function readProcess(
     user: users.get(uid) ?? null,
     gid,
     state: stat.state.charAt(0) || '?',
-    wchan: wchan === null || wchan === '0' || wchan === '' ? null : wchan.trim(),
+    wchan,
     nice: stat.nice,
     priority: stat.priority,
     policy: POLICIES[stat.policy] ?? 'UNKNOWN',
@@ -84,8 +87,8 @@ export function readProcess(
     vsz: stat.vsize,
     processor: stat.processor,
     kernelThread,
-    oomScore: oomScore === null ? null : Number(oomScore.trim()),
-    oomScoreAdj: oomAdj === null ? null : Number(oomAdj.trim()),
+    oomScore,
+    oomScoreAdj,
     signals: signalsOf(st.SigPnd, st.ShdPnd, st.SigBlk, st.SigIgn, st.SigCgt),
     nspid: nspid.length > 0 ? nspid : [pid],
     namespaceInit: nspid.length > 1 && nspid[nspid.length - 1] === 1,
@@ -99,6 +102,40 @@ export function readProcess(
   };
 }
 
+
+type Details = Pick<Process, 'wchan' | 'oomScore' | 'oomScoreAdj'>;
+const UNREAD_DETAILS: Details = { wchan: null, oomScore: null, oomScoreAdj: null };
+
+/** Where a process waits in the kernel, and its OOM score and adjustment. */
+function readDetails(reader: FsReader, dir: string, pid: number, kernelThread: boolean): Details {
+  const wchan = reader.text(`${dir}/wchan`, pid, true);
+  const oomScore = kernelThread ? null : reader.text(`${dir}/oom_score`, pid, true);
+  const oomAdj = kernelThread ? null : reader.text(`${dir}/oom_score_adj`, pid, true);
+  return {
+    wchan: wchan === null || wchan === '0' || wchan === '' ? null : wchan.trim(),
+    oomScore: oomScore === null ? null : Number(oomScore.trim()),
+    oomScoreAdj: oomAdj === null ? null : Number(oomAdj.trim()),
+  };
+}
+
+/**
+ * Completes the processes `pids` of a light pass (readProcess `light`) with what it left
+ * unread: wchan, oom_score and oom_score_adj, for the processes a command acts on. A
+ * process that has exited, or whose pid now names another process, is left as it was.
+ */
+export function withDetails(snapshot: Snapshot, pids: Iterable<number>, procRoot: string): Snapshot {
+  const wanted = new Set(pids);
+  if (wanted.size === 0) return snapshot;
+  const reader = new FsReader();
+  const processes = snapshot.processes.map((p) => {
+    if (!wanted.has(p.pid)) return p;
+    const dir = `${procRoot}/${p.pid}`;
+    const stat = reader.text(`${dir}/stat`, p.pid, true);
+    if (stat === null || parseStat(stat)?.startTime !== p.startTime) return p;
+    return { ...p, ...readDetails(reader, dir, p.pid, p.kernelThread) };
+  });
+  return { ...snapshot, processes };
+}
 
 /**
  * Decoded signal masks by their hex texts. A host has a few dozen distinct sets across
@@ -134,6 +171,8 @@ export interface PassScope {
   users: Map<number, string>;
   memo: ReadMemo;
   deep: boolean;
+  /** The validator's pass: no wchan and oom files (readProcess `light`). */
+  light?: boolean;
 }
 
 /** Pids claimed at a time from a shared cursor: small enough that the threads end together. */
@@ -164,7 +203,7 @@ export function readWithDeep(
   out: Process[],
 ): void {
   const { reader, procRoot, users, memo, deep } = scope;
-  const p = readProcess(reader, procRoot, pid, users, memo);
+  const p = readProcess(reader, procRoot, pid, users, memo, scope.light === true);
   if (p === null) return;
   if (deep) p.deep = readDeep(reader, `${procRoot}/${pid}`, pid, p.kernelThread);
   out.push(p);

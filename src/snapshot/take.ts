@@ -29,6 +29,12 @@ export interface SnapshotOptions {
    * them, and its snapshot then has no locks.
    */
   forAnalysis?: boolean;
+  /**
+   * Leave every process's wchan, oomScore and oomScoreAdj null (three of its eight reads):
+   * `check` needs them only for the processes a command acts on, and reads those with
+   * withDetails() once the command is parsed.
+   */
+  light?: boolean;
   /** Milliseconds between the first and last sample; 0 takes one sample (no CPU%). */
   sampleMs: number;
   /** Sample over a window of this many milliseconds (diagnose --for); overrides sampleMs. */
@@ -78,7 +84,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
       })
     : Promise.resolve('');
   const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map() };
-  const { processes } = await readAllProcesses(reader, procRoot, pids, users, memo, { deep: options.deep, parallel: options.parallel });
+  const { processes } = await readAllProcesses(reader, procRoot, pids, users, memo, { deep: options.deep, light: options.light === true, parallel: options.parallel });
   processes.sort((a, b) => a.pid - b.pid);
   const init = processes.find((p) => p.pid === 1) ?? null;
   const host = readHost(reader, { procRoot, sysRoot, layout, initComm: init?.comm ?? null });

@@ -17,7 +17,7 @@ parentPort?.once('message', (job: WorkerJob) => {
   const reader = new FsReader();
   const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map() };
   const processes: Process[] = [];
-  readClaimed(shared, job.pids, { reader, procRoot: job.procRoot, users: job.users, memo, deep: job.deep }, processes);
+  readClaimed(shared, job.pids, { reader, procRoot: job.procRoot, users: job.users, memo, deep: job.deep, light: job.light }, processes);
   const output: WorkerOutput = { processes, fdTableSizes: [...memo.fdTableSizes], errors: reader.recorded() };
   parentPort?.postMessage(output);
 });

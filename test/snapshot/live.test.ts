@@ -7,6 +7,7 @@ import { loadSnapshotFile } from '../../src/snapshot/load.js';
 import { indexSnapshot } from '../../src/snapshot/query.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { SnapshotSchema } from '../../src/snapshot/schema.js';
+import { withDetails } from '../../src/snapshot/process.js';
 import { takeSnapshot, type SnapshotOptions } from '../../src/snapshot/take.js';
 import { createV1Cgroup, removeAllCgroups } from '../support/cgroups.js';
 import { readState, readStatus } from '../support/proc-fs.js';
@@ -103,6 +104,18 @@ describe('snapshot of real processes', () => {
     const sampled = await snap({ sampleMs: 300 });
     expect(proc(sampled, burner.pid).cpu?.percent).toBeGreaterThan(30);
     expect(proc(sampled, burner.pid).deep?.limits?.nofile).toBeDefined();
+  });
+
+  it('a light snapshot leaves wchan and the OOM scores unread, and withDetails reads them for the pids asked', async () => {
+    const stopped = await startStopped();
+    const other = await startStopped();
+    const light = await snap({ light: true, forAnalysis: false });
+    expect(light.processes.every((p) => p.wchan === null && p.oomScore === null && p.oomScoreAdj === null)).toBe(true);
+    const detailed = withDetails(light, [stopped.pid], '/proc');
+    expect(proc(detailed, stopped.pid).wchan ?? '').toMatch(/signal_stop|do_signal_stop|get_signal/);
+    expect(proc(detailed, stopped.pid).oomScoreAdj).toBe(0);
+    expect(proc(detailed, stopped.pid).oomScore).not.toBeNull();
+    expect(proc(detailed, other.pid)).toBe(proc(light, other.pid));
   });
 
   it('knows PID 1 of a new PID namespace (a container init)', async () => {

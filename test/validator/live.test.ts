@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/testing.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 import { loadValidator, type Validator } from '../../src/validator/index.js';
 import { createV1Cgroup, removeAllCgroups } from '../support/cgroups.js';
@@ -47,6 +50,16 @@ describe('live targets', () => {
     expect(verdict.decision).toBe('confirm');
     expect(verdict.rules.map((r) => r.id)).toContain('uninterruptible-target');
     expect(verdict.rules.find((r) => r.id === 'uninterruptible-target')?.message).toMatch(/FROZEN|uninterruptible/);
+  });
+
+  test('procdoc check reads the details its light snapshot left out for the target: its oom_score_adj', async () => {
+    const p = await startProcess('exec sleep 600');
+    writeFileSync(`/proc/${p.pid}/oom_score_adj`, '123');
+    const io = memoryIo();
+    const code = await main(['check', '--json', '--', 'sh', '-c', `echo -500 > /proc/${p.pid}/oom_score_adj`], io);
+    const verdict = JSON.parse(io.out) as { rules: Array<{ id: string; message: string }> };
+    expect({ code, err: io.err }).toMatchObject({ code: 10 });
+    expect(verdict.rules.map((r) => r.message).join(' ')).toContain(`PID ${p.pid} (sleep) from 123 to -500`);
   });
 
   test('a stopped process: SIGTERM stays pending until SIGCONT', async () => {

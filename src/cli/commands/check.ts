@@ -63,8 +63,9 @@ function isLive(globals: GlobalOptions, from: string | undefined): boolean {
 /**
  * Takes the snapshot a command is judged against: a saved one (--from), or the live system
  * with the system units the command acts on (`units`), even those that own no process.
+ * `light` leaves what the validator needs only of its targets unread (SnapshotOptions.light).
  */
-export async function snapshotFor(globals: GlobalOptions, from: string | undefined, units: readonly string[] = []): Promise<Snapshot> {
+export async function snapshotFor(globals: GlobalOptions, from: string | undefined, units: readonly string[] = [], light = false): Promise<Snapshot> {
   if (from !== undefined) {
     const { loadSnapshotFile } = await import('../../snapshot/load.js');
     return loadSnapshotFile(from);
@@ -77,6 +78,7 @@ export async function snapshotFor(globals: GlobalOptions, from: string | undefin
     deep: false,
     deepPids: [],
     forAnalysis: false,
+    light,
     sampleMs: 0,
     serviceManager: live,
   });
@@ -104,11 +106,15 @@ Exit status: 0 allow, 10 confirm, 20 deny, 1 error, 2 bad usage.`,
       const globals = ctx.globals();
       // The parser's WebAssembly loads asynchronously: start it before the snapshot blocks.
       const loading = import('../../validator/index.js').then((m) => m.loadValidator());
-      const [validator, snapshot] = await Promise.all([loading, snapshotFor(globals, opts.from)]);
-      // The units it acts on are known once it is parsed: a stopped one is then asked about.
+      const taken = opts.from === undefined;
+      const [validator, snapshot] = await Promise.all([loading, snapshotFor(globals, opts.from, [], taken)]);
+      // What it acts on is known once it is parsed: the light snapshot's unread details of
+      // those processes are read now, and a stopped unit it names is asked about.
       const first = validator.analyze(command, snapshot);
-      const withUnits = isLive(globals, opts.from) ? (await import('../../snapshot/systemd.js')).withSystemUnits(snapshot, systemUnitsOf(first.effects)) : snapshot;
-      const verdict = withUnits === snapshot ? first.verdict : validator.check(command, withUnits);
+      let judged = snapshot;
+      if (taken) judged = (await import('../../snapshot/process.js')).withDetails(judged, first.verdict.targets.map((t) => t.pid), globals.procRoot);
+      if (isLive(globals, opts.from)) judged = (await import('../../snapshot/systemd.js')).withSystemUnits(judged, systemUnitsOf(first.effects));
+      const verdict = judged === snapshot ? first.verdict : validator.check(command, judged);
       if (opts.json === true) ctx.io.stdout(`${JSON.stringify(verdictJson(verdict), null, 2)}\n`);
       else ctx.io.stdout(renderVerdict(verdict, paint(useColor(ctx.io, globals.color))));
       ctx.setExitCode(exitCodeForDecision(verdict.decision));
