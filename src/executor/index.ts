@@ -32,6 +32,11 @@ export interface ExecDeps {
   validator: Validator;
   /** A live snapshot; `units` are system units the command names, asked about even without processes. */
   takeSnapshot(units?: readonly string[]): Promise<Snapshot>;
+  /**
+   * Where takeSnapshot is light (SnapshotOptions.light), completes the processes `pids` with
+   * what it left unread, before the command is judged on it (withDetails).
+   */
+  detail?(snapshot: Snapshot, pids: readonly number[]): Snapshot;
   /** Asks the person; resolves false when nobody can answer. */
   confirm(verdict: Verdict): Promise<boolean>;
   now(): Date;
@@ -79,7 +84,14 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
     return { kind: 'refused', id, reason, message, verdict };
   };
 
-  const first = deps.validator.analyze(request.command, await deps.takeSnapshot(), request.checkOptions);
+  // Judged on a snapshot completed, where it is light, for the processes the command acts on.
+  const judge = (snapshot: Snapshot): { analysis: Analysis; snapshot: Snapshot } => {
+    const analysis = deps.validator.analyze(request.command, snapshot, request.checkOptions);
+    const detailed = deps.detail?.(snapshot, analysis.verdict.targets.map((t) => t.pid)) ?? snapshot;
+    return detailed === snapshot ? { analysis, snapshot } : { analysis: deps.validator.analyze(request.command, detailed, request.checkOptions), snapshot: detailed };
+  };
+
+  const first = judge(await deps.takeSnapshot()).analysis;
   if (first.verdict.decision === 'deny') return refuse('deny', 'The validator denies this command; procdoc never runs a denied command.', first.verdict);
   let confirmedBy: 'not-needed' | 'flag' | 'prompt' = 'not-needed';
   if (first.verdict.decision === 'confirm') {
@@ -92,7 +104,8 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
   deps.progress('re-checking against a fresh snapshot');
   // The units it acts on, so that a stopped one (no processes) has a state before and after.
   const units = systemUnitsOf(first.effects);
-  const before = await deps.takeSnapshot(units);
+  const judged = judge(await deps.takeSnapshot(units));
+  const before = judged.snapshot;
   // The processes the command signals, by identity (pid + start time) as judged.
   const aimed = first.effects.flatMap((e) => (e.kind === 'signal' ? [{ pid: e.pid, startTime: e.startTime }] : []));
   const expected = [...(request.expect ?? []), ...aimed];
@@ -107,7 +120,7 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
   }
   const gone = changed.find((c) => c.now === null);
   if (gone) return refuse('target-gone', `PID ${gone.pid} exited before the command ran. Nothing was run; check again.`, first.verdict);
-  const second: Analysis = deps.validator.analyze(request.command, before, request.checkOptions);
+  const second: Analysis = judged.analysis;
   if (second.verdict.decision === 'deny') return refuse('denied-on-recheck', 'On a fresh snapshot the validator now denies this command. Nothing was run.', second.verdict);
   if (strictest([first.verdict.decision, second.verdict.decision]) !== first.verdict.decision && confirmedBy === 'not-needed') {
     if (request.yes) confirmedBy = 'flag';

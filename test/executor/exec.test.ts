@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/testing.js';
 import { AuditRecordSchema } from '../../src/executor/contract.js';
 import { executeCommand, type AuditRecord, type ExecDeps } from '../../src/executor/index.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
@@ -97,6 +99,18 @@ describe('procdoc exec (executor)', () => {
     const records = audit();
     expect(records.map((r) => r.event)).toEqual(['decision', 'result', 'verified']);
     expect(records[0]).toMatchObject({ event: 'decision', decision: 'confirm', confirmedBy: 'flag', mode: 'argv' });
+  });
+
+  test('procdoc exec judges on light snapshots completed for the target: the audited decision names its real oom_score_adj', async () => {
+    const p = await startProcess('exec sleep 600');
+    // Raised, not lowered: lowering needs CAP_SYS_RESOURCE, which this sandbox's root lacks.
+    writeFileSync(`/proc/${p.pid}/oom_score_adj`, '123');
+    const io = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    const code = await main(['exec', '--yes', '--', 'sh', '-c', `echo 500 > /proc/${p.pid}/oom_score_adj`], io);
+    expect(code).toBe(0);
+    expect(readFileSync(`/proc/${p.pid}/oom_score_adj`, 'utf8').trim()).toBe('500');
+    const decision = audit().find((r) => r.event === 'decision');
+    expect(decision?.event === 'decision' ? decision.rules.map((r) => r.message).join(' ') : '').toContain(`PID ${p.pid} (sleep) from 123 to 500`);
   });
 
   test('a failed command is audited with its exit status', async () => {

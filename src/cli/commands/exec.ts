@@ -1,5 +1,6 @@
 import { Command, Option } from '../commander.js';
 import { ProcdocError } from '../../errors.js';
+import { withDetails } from '../../snapshot/process.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit.js';
 import { paint, useColor } from '../io.js';
@@ -52,7 +53,8 @@ Examples:
           { command, yes: opts.yes === true, timeoutMs: timeoutS * 1000, ...(opts.expect ? { expect: opts.expect } : {}) },
           {
             validator,
-            takeSnapshot: (units) => snapshotFor(globals, undefined, units),
+            takeSnapshot: (units) => snapshotFor(globals, undefined, units, true),
+            detail: (snapshot, pids) => withDetails(snapshot, pids, globals.procRoot),
             confirm: async (verdict) => {
               io.stderr(renderVerdict(verdict, p));
               if (!io.stdinIsTTY) return false;
