@@ -102,7 +102,6 @@ export function readProcess(
   };
 }
 
-
 type Details = Pick<Process, 'wchan' | 'oomScore' | 'oomScoreAdj'>;
 const UNREAD_DETAILS: Details = { wchan: null, oomScore: null, oomScoreAdj: null };
 
