@@ -12,8 +12,7 @@ import {
   parsePsi,
   parseStack,
   parseStat,
-  parseStatus,
-  statusField,
+  statusFields,
   ttyName,
 } from './parse.js';
 
@@ -41,14 +40,6 @@ describe('decodeSignalMask', () => {
   });
   it('gives nothing for an empty mask', () => {
     expect(decodeSignalMask('0000000000000000')).toEqual([]);
-  });
-});
-
-describe('parseStatus', () => {
-  it('reads keys and trims values', () => {
-    const s = parseStatus('Name:\tsleep\nNSpid:\t4711\t1\nSigIgn:\t0000000000004000\n');
-    expect(s.get('Name')).toBe('sleep');
-    expect(s.get('NSpid')).toBe('4711\t1');
   });
 });
 
@@ -124,16 +115,14 @@ describe('parseStack and ttyName', () => {
   });
 });
 
-describe('statusField', () => {
+describe('statusFields', () => {
   const text = 'Name:\tsleep\nUid:\t0\t0\t0\t0\nNSpid:\t4711\t1\nSigIgn:\t0000000000004000\n';
-  it('finds the first and later fields, trimmed', () => {
-    expect(statusField(text, 'Name')).toBe('sleep');
-    expect(statusField(text, 'NSpid')).toBe('4711\t1');
-    expect(statusField(text, 'SigIgn')).toBe('0000000000004000');
+  it('finds the fields procdoc reads, trimmed, in any order', () => {
+    expect(statusFields(text)).toEqual({ Uid: '0\t0\t0\t0', NSpid: '4711\t1', SigIgn: '0000000000004000' });
+    expect(statusFields('Name:\tx\nSigIgn:\t1\nUid:\t7\n')).toEqual({ Uid: '7', SigIgn: '1' });
   });
-  it('does not match a key that is the tail of another', () => {
-    expect(statusField('NSpid:\t5\n', 'Spid')).toBeUndefined();
-    expect(statusField(text, 'Missing')).toBeUndefined();
+  it('does not match a key that is the tail of another, and leaves out missing ones', () => {
+    expect(statusFields('Name:\tx\nXNSpid:\t5\n')).toEqual({});
   });
 });
 

@@ -102,16 +102,6 @@ export function parseStat(text: string): StatFields | null {
 
 export const PF_KTHREAD = 0x00200000;
 
-/** One field of /proc/PID/status ("Uid", "NSpid"…), without building a map of all ~55. */
-export function statusField(text: string, key: string): string | undefined {
-  const newline = text.startsWith(`${key}:`) ? -1 : text.indexOf(`\n${key}:`);
-  if (newline < 0 && !text.startsWith(`${key}:`)) return undefined;
-  const start = newline + 1 + key.length + 1;
-  let end = text.indexOf('\n', start);
-  if (end < 0) end = text.length;
-  return text.slice(start, end).trim();
-}
-
 /** The status fields procdoc reads, in the order the kernel writes them. */
 export const STATUS_KEYS = [
   'Uid',
@@ -148,20 +138,6 @@ export function statusFields(text: string): Partial<Record<StatusKey, string>> {
     if (end < 0) end = text.length;
     out[key] = text.slice(start, end).trim();
     cursor = end;
-  }
-  return out;
-}
-
-/** /proc/PID/status as key -> raw value (tabs trimmed). */
-export function parseStatus(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const colon = text.indexOf(':', start);
-    if (colon > start && colon < end) out.set(text.slice(start, colon), text.slice(colon + 1, end).trim());
-    start = end + 1;
   }
   return out;
 }
@@ -315,27 +291,32 @@ const LIMIT_NAMES: Record<string, string> = {
 };
 const LIMIT_NAMES_LIST = Object.keys(LIMIT_NAMES);
 
-/** Parsed limits and stacks by their text: thousands of processes share a few of each. */
+/** Distinct texts a parse cache keeps at most; a host with more starts over (the caches only save work). */
+const MAX_CACHED = 4096;
+
+/**
+ * The parse of `text`, from `cache` when this text was parsed before: thousands of
+ * processes share a few limits files, stacks and signal masks. The result is shared by
+ * everyone who asks (nothing edits a snapshot's parsed values).
+ */
+export function parsedOnce<T>(cache: Map<string, T>, text: string, parse: (text: string) => T): T {
+  let out = cache.get(text);
+  if (out === undefined) {
+    out = parse(text);
+    if (cache.size >= MAX_CACHED) cache.clear();
+    cache.set(text, out);
+  }
+  return out;
+}
+
 const limitsByText = new Map<string, Limits>();
 const stackByText = new Map<string, string[]>();
-/** Distinct texts kept at most; a host with more starts over (the caches only save work). */
-const MAX_CACHED = 4096;
 
 export type Limits = Record<string, { soft: number | null; hard: number | null }>;
 
-/**
- * /proc/PID/limits: "Limit  Soft Limit  Hard Limit  Units" columns. Processes inherit
- * their limits, so each distinct text is parsed once and the processes share the result
- * (nothing edits a snapshot's limits).
- */
+/** /proc/PID/limits: "Limit  Soft Limit  Hard Limit  Units" columns, parsed once per distinct text. */
 export function parseLimits(text: string): Limits {
-  let out = limitsByText.get(text);
-  if (out === undefined) {
-    out = parseLimitsText(text);
-    if (limitsByText.size >= MAX_CACHED) limitsByText.clear();
-    limitsByText.set(text, out);
-  }
-  return out;
+  return parsedOnce(limitsByText, text, parseLimitsText);
 }
 
 function parseLimitsText(text: string): Limits {
@@ -353,22 +334,16 @@ function limitValue(v: string | undefined): number | null {
   return v === undefined || v === 'unlimited' ? null : Number(v);
 }
 
-/**
- * /proc/PID/stack lines "[<0>] pipe_read+0x2e0/0x450" -> "pipe_read". Idle processes
- * share a few stacks, so each distinct text is parsed once (the lists are shared).
- */
+/** /proc/PID/stack lines "[<0>] pipe_read+0x2e0/0x450" -> "pipe_read", parsed once per distinct text. */
 export function parseStack(text: string): string[] {
-  let out = stackByText.get(text);
-  if (out === undefined) {
-    out = [];
-    for (const line of text.split('\n')) {
+  return parsedOnce(stackByText, text, (stack) => {
+    const out: string[] = [];
+    for (const line of stack.split('\n')) {
       const m = /\]\s+([^+\s]+)/.exec(line);
       if (m?.[1]) out.push(m[1]);
     }
-    if (stackByText.size >= MAX_CACHED) stackByText.clear();
-    stackByText.set(text, out);
-  }
-  return out;
+    return out;
+  });
 }
 
 /** tty_nr (major/minor) to a name: pts/N, ttyN, ttySN; null when there is none. */

@@ -1,7 +1,7 @@
 import type { Process, Snapshot } from './schema.js';
 import { readDeep } from './deep.js';
 import { FsReader } from './read.js';
-import { decodeSignalMask, firstNumber, numbersOf, parseCmdline, parseProcCgroup, parseStat, statusFields, PF_KTHREAD, POLICIES, ttyName } from './parse.js';
+import { decodeSignalMask, firstNumber, numbersOf, parseCmdline, parsedOnce, parseProcCgroup, parseStat, statusFields, PF_KTHREAD, POLICIES, ttyName } from './parse.js';
 
 /*
  * The cheap tier of one process, kept apart from the rest of the snapshotter so that a
@@ -136,31 +136,18 @@ export function withDetails(snapshot: Snapshot, pids: Iterable<number>, procRoot
   return { ...snapshot, processes };
 }
 
-/**
- * Decoded signal masks by their hex texts. A host has a few dozen distinct sets across
- * thousands of processes, so each set is decoded once and the processes share it
- * (nothing edits a snapshot's signal lists).
- */
+/** Decoded signal masks by their hex texts: a host has a few dozen distinct sets across thousands of processes. */
 const signalSets = new Map<string, Process['signals']>();
 const maskNames = new Map<string, string[]>();
 
 function signalsOf(pending = '0', shdPending = '0', blocked = '0', ignored = '0', caught = '0'): Process['signals'] {
-  const key = `${pending}/${shdPending}/${blocked}/${ignored}/${caught}`;
-  let set = signalSets.get(key);
-  if (set === undefined) {
-    set = { pending: signalNames(pending), shdPending: signalNames(shdPending), blocked: signalNames(blocked), ignored: signalNames(ignored), caught: signalNames(caught) };
-    signalSets.set(key, set);
-  }
-  return set;
-}
-
-function signalNames(hex: string): string[] {
-  let names = maskNames.get(hex);
-  if (names === undefined) {
-    names = decodeSignalMask(hex);
-    maskNames.set(hex, names);
-  }
-  return names;
+  return parsedOnce(signalSets, `${pending}/${shdPending}/${blocked}/${ignored}/${caught}`, () => ({
+    pending: parsedOnce(maskNames, pending, decodeSignalMask),
+    shdPending: parsedOnce(maskNames, shdPending, decodeSignalMask),
+    blocked: parsedOnce(maskNames, blocked, decodeSignalMask),
+    ignored: parsedOnce(maskNames, ignored, decodeSignalMask),
+    caught: parsedOnce(maskNames, caught, decodeSignalMask),
+  }));
 }
 
 /** What every read in one thread's pass shares. */

@@ -79,10 +79,6 @@ export function parseSystemctlShow(text: string, manager: 'system' | 'user', use
 }
 
 /**
- * Asks the system service manager about the units the snapshot saw, in one call.
- * Returns [] (and notes why) when there is no systemd to ask.
- */
-/**
  * The snapshot with these system units added as systemctl reports them, for those it does
  * not list yet: a snapshot asks only about units that own processes, and a command may act
  * on a stopped unit, or on a name that is no unit at all. The same snapshot when nothing is
@@ -97,6 +93,10 @@ export function withSystemUnits(snapshot: Snapshot, names: readonly string[]): S
   return { ...snapshot, units: [...snapshot.units, ...units], errors: [...snapshot.errors, ...reader.errors()] };
 }
 
+/**
+ * Asks the system service manager about the units the snapshot saw, in one call.
+ * Returns [] (and notes why) when there is no systemd to ask.
+ */
 export function querySystemUnits(names: readonly string[], reader: FsReader, timeoutMs = 3000): Unit[] {
   if (names.length === 0) return [];
   const result = spawnSync('systemctl', ['show', '--no-pager', `--property=${PROPERTIES.join(',')}`, '--', ...names], {
