@@ -120,7 +120,8 @@ function readDetails(reader: FsReader, dir: string, pid: number, kernelThread: b
 /**
  * Completes the processes `pids` of a light pass (readProcess `light`) with what it left
  * unread: wchan, oom_score and oom_score_adj, for the processes a command acts on. A
- * process that has exited, or whose pid now names another process, is left as it was.
+ * process that has exited, or whose pid now names another process, is left as it was;
+ * what could not be read is added to the snapshot's errors.
  */
 export function withDetails(snapshot: Snapshot, pids: Iterable<number>, procRoot: string): Snapshot {
   const wanted = new Set(pids);
@@ -133,7 +134,7 @@ export function withDetails(snapshot: Snapshot, pids: Iterable<number>, procRoot
     if (stat === null || parseStat(stat)?.startTime !== p.startTime) return p;
     return { ...p, ...readDetails(reader, dir, p.pid, p.kernelThread) };
   });
-  return { ...snapshot, processes };
+  return { ...snapshot, processes, errors: [...snapshot.errors, ...reader.errors()] };
 }
 
 /** Decoded signal masks by their hex texts: a host has a few dozen distinct sets across thousands of processes. */
