@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
-import { setFlagsFromString } from 'node:v8';
-import type { Parser as TsParser } from 'web-tree-sitter';
+import type { Language as TsLanguage, Parser as TsParser } from 'web-tree-sitter';
 import { indexSnapshot, type SnapshotIndex } from '../snapshot/query.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import { newAcc, type Acc, type Effect, type JudgeContext } from './acc.js';
@@ -8,6 +7,7 @@ import { judgeScript } from './commands.js';
 import { parseScript, quoteArgv, type ParsedScript } from './parse.js';
 import { DEFAULT_CRITICAL_COMMS, DEFAULT_CRITICAL_UNITS } from './targets.js';
 import { hit, strictest } from './rules.js';
+import { compileParserWasm } from './wasm.js';
 import type { RuleHit, Verdict } from './verdict.js';
 
 export { DEFAULT_CRITICAL_COMMS, DEFAULT_CRITICAL_UNITS } from './targets.js';
@@ -43,9 +43,10 @@ export interface Analysis {
 
 export interface LoadOptions {
   /**
-   * Keep V8 from optimising the parser's WebAssembly in the background (--liftoff-only).
-   * The optimising compile would otherwise hold the process open ~1 s at exit; the baseline
-   * compiler is fast enough for shell commands. Default true.
+   * Compile the parser's WebAssembly ahead with the baseline compiler only (compileParserWasm),
+   * the default. false leaves it to web-tree-sitter and V8's defaults: functions compiled on
+   * first call and optimised in the background, which holds the process open ~1 s at exit
+   * (kept for the benchmark that shows it).
    */
   liftoffOnly?: boolean;
 }
@@ -55,17 +56,40 @@ let loading: Promise<Validator> | null = null;
 
 /** Loads tree-sitter-bash once; the returned validator is reused for every check. */
 export function loadValidator(options: LoadOptions = {}): Promise<Validator> {
-  if (options.liftoffOnly === false) return load(false);
-  loading ??= load(true);
+  if (options.liftoffOnly === false) return loadDefault();
+  loading ??= load();
   return loading;
 }
 
-async function load(liftoffOnly: boolean): Promise<Validator> {
-  if (liftoffOnly) setFlagsFromString('--liftoff-only');
+async function load(): Promise<Validator> {
+  const wasm = compileParserWasm();
+  const [{ Parser, Language }, runtime] = await Promise.all([import('web-tree-sitter'), wasm.runtime]);
+  // web-tree-sitter instantiates its runtime through this hook, with the module compiled
+  // ahead; a failure there would otherwise leave init() waiting forever.
+  let failed: (error: unknown) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  await Promise.race([
+    Parser.init({
+      instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+        WebAssembly.instantiate(runtime, imports).then((instance) => done(instance, runtime), failed);
+        return {};
+      },
+    }),
+    failure,
+  ]);
+  // Language.load takes only bytes; once the grammar is compiled, V8 finds the same bytes
+  // in its module cache and does not compile them again.
+  await wasm.grammar;
+  return validatorWith(Parser, await Language.load(wasm.grammarBytes));
+}
+
+async function loadDefault(): Promise<Validator> {
   const { Parser, Language } = await import('web-tree-sitter');
-  const require = createRequire(import.meta.url);
   await Parser.init();
-  const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+  return validatorWith(Parser, await Language.load(createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm')));
+}
+
+function validatorWith(Parser: typeof TsParser, language: TsLanguage): Validator {
   const parser = new Parser();
   parser.setLanguage(language);
   return validatorFor(parser);
