@@ -4,7 +4,8 @@ import { isProcdocError, type ErrorCode } from '../errors.js';
  * Exit statuses, in one place (DESIGN.md). `diagnose` follows the monitoring-plugin
  * convention (0 OK, 1 warning, 2 critical, 3 unknown: could not diagnose, bad usage
  * included); `check` returns 0/10/20 for its verdicts; every other command 0 success,
- * 1 error, 2 bad usage.
+ * 1 error, 2 bad usage. `ask` adds 4: answered, but offline, because the LLM it was
+ * configured to use failed (unreachable, refused the key, timed out).
  */
 export const EXIT = {
   ok: 0,
@@ -15,6 +16,7 @@ export const EXIT = {
   diagnoseUnknown: 3,
   checkConfirm: 10,
   checkDeny: 20,
+  askLlmFailed: 4,
 } as const;
 
 export function exitCodeForError(error: unknown, command: string | undefined): number {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +15,15 @@ afterEach(async () => {
   server = undefined;
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+
+/** A port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
 
 function configHome(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'procdoc-ask-'));
@@ -97,13 +107,29 @@ describe('procdoc ask with an LLM', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it('text mode: one line on stderr when the server is down, then the offline answer', async () => {
+  it('text mode: one line on stderr when the server refuses, then the offline answer, and exit status 4', async () => {
     server = await startOpenAiServer([{ status: 401 }]);
     const run = await runCli(['ask', 'is it safe to kill 1?'], { OPENAI_BASE_URL: server.url });
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(4);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/^procdoc: The LLM server .* refused the credentials \(HTTP 401\)\. Set a valid OPENAI_API_KEY.*Answering offline\./);
     expect(run.stdout).toMatch(/REFUSED kill 1/);
+  });
+
+  it('an unreachable server: the offline answer as JSON on stdout, the reason on stderr, exit status 4', async () => {
+    const port = await closedPort();
+    const run = await runCli(['ask', '--json', 'is it safe to kill 1?'], { OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` });
+    expect(run.code).toBe(4);
+    const result = AskResultSchema.parse(JSON.parse(run.stdout));
+    expect(result.mode).toBe('offline');
+    expect(result.answer.commands.map((c) => [c.command, c.verdict.decision])).toEqual([['kill 1', 'deny']]);
+    expect(run.stderr).toMatch(/^procdoc: The LLM server http:\/\/127\.0\.0\.1:\d+\/v1 is unreachable .*Answering offline\.\n$/);
+  });
+
+  it('no LLM configured: the offline answer is the answer asked for, exit status 0', async () => {
+    const run = await runCli(['ask', '--json', 'is it safe to kill 1?']);
+    expect(run.code).toBe(0);
+    expect(AskResultSchema.parse(JSON.parse(run.stdout)).mode).toBe('offline');
   });
 
   it('on a terminal: streams the model text and tool steps to stderr, the answer and usage to stdout', async () => {

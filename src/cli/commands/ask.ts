@@ -16,6 +16,7 @@ import type { SnapshotOptions } from '../../snapshot/take.js';
 import type { Validator } from '../../validator/index.js';
 import { parseDuration } from '../args.js';
 import type { CommandContext } from '../context.js';
+import { EXIT } from '../exit.js';
 import type { CliIo, Paint } from '../io.js';
 import { paint, useColor } from '../io.js';
 
@@ -63,7 +64,10 @@ Examples:
   procdoc ask "what is wrong?" --show-context --anonymize
 
 LLM settings: --base-url / OPENAI_BASE_URL, --model / PROCDOC_MODEL, OPENAI_API_KEY,
-or $XDG_CONFIG_HOME/procdoc/config.json. Without them the answer is offline.`,
+or $XDG_CONFIG_HOME/procdoc/config.json. Without them the answer is offline.
+
+Exit status: 0 answered, 4 answered offline because the configured LLM failed (stderr says
+why), 1 error, 2 bad usage.`,
     )
     .action(async (words: string[], flags: AskFlags) => {
       const question = words.join(' ').trim();
@@ -126,7 +130,10 @@ async function runAsk(ctx: CommandContext, question: string, flags: AskFlags, de
     return;
   }
 
-  await answerAndPrint(ctx, { ...base, check: (command) => validator.check(command, snapshot) }, { settings, json: flags.json === true, offline: flags.offline === true }, deps);
+  const result = await answerAndPrint(ctx, { ...base, check: (command) => validator.check(command, snapshot) }, { settings, json: flags.json === true, offline: flags.offline === true }, deps);
+  // The answer is printed either way; the status tells a script that the LLM it was set up
+  // to use did not answer (the notice on stderr says why and what to fix).
+  if (result.mode === 'offline' && flags.offline !== true && settings.configured) ctx.setExitCode(EXIT.askLlmFailed);
 }
 
 export interface ExplainRequest {
