@@ -43,6 +43,12 @@ export interface SnapshotOptions {
   serviceManager: boolean;
   /** Read /proc with a second thread (true), or not (false); by default, on large hosts with a spare core. */
   parallel?: boolean;
+  /**
+   * Read only these processes (those that exist), their ancestors, and procdoc with its
+   * own ancestors: `check` reads what a judgement looks up (validator SnapshotAccess)
+   * instead of every process. Default: every process.
+   */
+  pids?: ReadonlySet<number>;
 }
 
 /** Injected so tests and --for can control time. */
@@ -69,7 +75,10 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
       hint: procRoot === '/proc' ? 'Is /proc mounted?' : 'Pass --proc-root a directory laid out like /proc.',
     });
   }
-  const pids = entries.filter((e) => e.charCodeAt(0) >= 48 && e.charCodeAt(0) <= 57).map(Number);
+  const pids =
+    options.pids === undefined
+      ? entries.filter((e) => e.charCodeAt(0) >= 48 && e.charCodeAt(0) <= 57).map(Number)
+      : withAncestors(reader, procRoot, [...options.pids, selfPid(reader, procRoot)]);
   const layout = detectCgroupLayout(reader, sysRoot);
   const users = readUsers(reader, procRoot);
 
@@ -219,9 +228,29 @@ function readUsers(reader: FsReader, procRoot: string): Map<number, string> {
   return parsePasswd(reader.text(path, undefined, true) ?? '');
 }
 
-function selfOf(reader: FsReader, procRoot: string, byPid: Map<number, Process>): Snapshot['self'] {
+/** procdoc's pid as `procRoot` sees it (another PID namespace's /proc has other pids). */
+function selfPid(reader: FsReader, procRoot: string): number {
   const link = reader.link(join(procRoot, 'self'), undefined, true);
-  const pid = link !== null && /^\d+$/.test(link) ? Number(link) : process.pid;
+  return link !== null && /^\d+$/.test(link) ? Number(link) : process.pid;
+}
+
+/** The pids that exist among `start`, with every ancestor of each, ascending. */
+function withAncestors(reader: FsReader, procRoot: string, start: readonly number[]): number[] {
+  const out = new Set<number>();
+  const queue = [...start];
+  for (let pid = queue.pop(); pid !== undefined; pid = queue.pop()) {
+    if (pid <= 0 || out.has(pid)) continue;
+    const text = reader.text(`${procRoot}/${pid}/stat`, pid, true);
+    const stat = text === null ? null : parseStat(text);
+    if (stat === null) continue;
+    out.add(pid);
+    queue.push(stat.ppid);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+function selfOf(reader: FsReader, procRoot: string, byPid: Map<number, Process>): Snapshot['self'] {
+  const pid = selfPid(reader, procRoot);
   const ancestors: number[] = [];
   const seen = new Set<number>([pid]);
   let p = byPid.get(byPid.get(pid)?.ppid ?? (pid === process.pid ? process.ppid : 0));

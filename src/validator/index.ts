@@ -8,11 +8,13 @@ import { parseScript, quoteArgv, type ParsedScript } from './parse.js';
 import { DEFAULT_CRITICAL_COMMS, DEFAULT_CRITICAL_UNITS } from './targets.js';
 import { hit, strictest } from './rules.js';
 import { compileParserWasm } from './wasm.js';
+import { watchedIndex, type SnapshotAccess } from './access.js';
 import type { RuleHit, Verdict } from './verdict.js';
 
 export { DEFAULT_CRITICAL_COMMS, DEFAULT_CRITICAL_UNITS } from './targets.js';
 export { quoteArgv, type ParsedScript, type SimpleCommand } from './parse.js';
 export { systemUnitsOf, type Effect } from './acc.js';
+export { newAccess, type SnapshotAccess } from './access.js';
 export { RULE_DECISIONS, strictest, hit, type RuleId } from './rules.js';
 export type { Decision, RuleHit, Target, Verdict, VerdictSummary } from './verdict.js';
 
@@ -23,6 +25,8 @@ export interface CheckOptions {
   criticalComms?: readonly string[];
   /** Critical unit names; replaces DEFAULT_CRITICAL_UNITS. */
   criticalUnits?: readonly string[];
+  /** Records what the judgement looks up in the snapshot (see SnapshotAccess). */
+  access?: SnapshotAccess;
 }
 
 export interface Validator {
@@ -110,8 +114,9 @@ function validatorFor(parser: TsParser): Validator {
   };
   const analyze = (command: string | readonly string[], snapshot: Snapshot, options: CheckOptions = {}): Analysis => {
     const { text, display } = commandText(command, options);
+    const idx = indexOf(snapshot);
     const ctx: JudgeContext = {
-      idx: indexOf(snapshot),
+      idx: options.access === undefined ? idx : watchedIndex(idx, options.access),
       criticalComms: options.criticalComms ?? DEFAULT_CRITICAL_COMMS,
       criticalUnits: options.criticalUnits ?? DEFAULT_CRITICAL_UNITS,
       parse,

@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/testing.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 import { startProcess, stopAll, waitFor } from '../support/procs.js';
 import { listProcesses } from '../support/proc-fs.js';
@@ -34,5 +36,20 @@ describe('snapshot at scale', () => {
     expect(ours.every((p) => p.comm === 'sleep' && p.cpu !== null)).toBe(true);
     // The deep tier stays selective: the group is idle sleeps, not a stuck pipeline.
     expect(s.processes.filter((p) => p.deep !== null).length).toBeLessThan(100);
+
+    // procdoc check on this host: a named PID is judged on the processes it looks up
+    // (judgeLive in rounds), a process group against every process; both name the right targets.
+    const one = ours.find((p) => p.pid !== group.pid)!;
+    const check = async (...command: string[]) => {
+      const io = memoryIo();
+      const code = await main(['check', '--json', '--', ...command], io);
+      return { code, verdict: JSON.parse(io.out) as { targets: Array<{ pid: number; startTime: number; comm: string }>; rules: Array<{ id: string }> } };
+    };
+    const named = await check('kill', '-9', String(one.pid));
+    expect(named.code).toBe(10);
+    expect(named.verdict.targets).toEqual([{ pid: one.pid, startTime: one.startTime, comm: 'sleep', unit: null }]);
+    expect(named.verdict.rules.map((r) => r.id)).toEqual(['sigkill-before-sigterm']);
+    const wholeGroup = await check('kill', '--', `-${group.pgid}`);
+    expect(wholeGroup.verdict.targets.length).toBeGreaterThan(COUNT);
   }, 180_000);
 });
