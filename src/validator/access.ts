@@ -14,7 +14,11 @@ export interface SnapshotAccess {
   groups: Set<number>;
   /** Every unit looked up by name. */
   units: Set<string>;
-  /** The judgement went through all processes or all units (a pattern, a user, a unit's members…), or asked for a subtree, session or children. */
+  /**
+   * The judgement went through all processes or all units (a pattern, a user, a unit's
+   * members…), or asked for what a partial snapshot cannot answer: a subtree, session,
+   * children, ancestors, or a cgroup by id.
+   */
   scanned: boolean;
 }
 
@@ -28,7 +32,9 @@ export function watchedIndex(idx: SnapshotIndex, access: SnapshotAccess): Snapsh
   const scan = (): void => {
     access.scanned = true;
   };
-  // The snapshot as the judgement sees it: reading its process or unit list is a scan.
+  // The snapshot as the judgement sees it: reading its process or unit list is a scan. Its
+  // cgroups stay readable (a target's freezer state): those of the processes read are all
+  // there, but their nprocs counts only the processes read, so no rule may rely on it.
   const watched = Object.create(snapshot, {
     processes: {
       get() {
@@ -73,7 +79,13 @@ export function watchedIndex(idx: SnapshotIndex, access: SnapshotAccess): Snapsh
       scan();
       return idx.session(sid);
     },
-    cgroup: (id) => idx.cgroup(id),
-    cgroupFor: (process, controller) => idx.cgroupFor(process, controller),
+    cgroup(id) {
+      scan();
+      return idx.cgroup(id);
+    },
+    cgroupFor(process, controller) {
+      scan();
+      return idx.cgroupFor(process, controller);
+    },
   };
 }

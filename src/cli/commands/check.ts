@@ -1,9 +1,8 @@
 import { Command } from '../commander.js';
 import { ProcdocError } from '../../errors.js';
 import type { Snapshot } from '../../snapshot/schema.js';
-import { systemUnitsOf } from '../../validator/acc.js';
+import { systemUnitsOf, type Effect } from '../../validator/acc.js';
 import type { Validator } from '../../validator/index.js';
-import type { Effect } from '../../validator/acc.js';
 import type { Decision, Verdict } from '../../validator/verdict.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { EXIT } from '../exit.js';
