@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startSleepers } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -59,18 +60,21 @@ const cases = [
 if (process.env.NODE_EXTRA_CA_CERTS) {
   cases.push([`  the same, NODE_EXTRA_CA_CERTS set`, ['node', 'bin/procdoc.js', 'check', '--', 'kill', '-9', pid], { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS }]);
 }
-const cold = [];
-for (const [name, argv, env] of cases) {
-  wall(argv, env); // warm the page cache
-  const times = [];
-  let status = null;
+/** Median and min wall time of each case, the cases alternating so that load drifts hit all alike. */
+function measure(list) {
+  for (const [, argv, env] of list) wall(argv, env); // warm the page cache
+  const times = list.map(() => []);
+  const statuses = list.map(() => null);
   for (let i = 0; i < RUNS; i++) {
-    const r = wall(argv, env);
-    times.push(r.ms);
-    status = r.status;
+    list.forEach(([, argv, env], k) => {
+      const r = wall(argv, env);
+      times[k].push(r.ms);
+      statuses[k] = r.status;
+    });
   }
-  cold.push({ name, median: median(times), min: Math.min(...times), status });
+  return list.map(([name], k) => ({ name, median: median(times[k]), min: Math.min(...times[k]), status: statuses[k] }));
 }
+const cold = measure(cases);
 const ref = cold[0].median;
 
 // Warm: one validator, one snapshot, a few hundred commands of every kind.
@@ -105,6 +109,24 @@ console.log(`${'case'.padEnd(48)} ${'median ms'.padStart(9)} ${'mean ms'.padStar
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 console.log(`${'parse only (tree-sitter, reference)'.padEnd(48)} ${fmt(median(parsePer))}  ${fmt(mean(parsePer))}  ${'1.00'.padStart(11)}`);
 console.log(`${'check (parse + judge + index snapshot)'.padEnd(48)} ${fmt(median(per))}  ${fmt(mean(per))}  ${(median(per) / median(parsePer)).toFixed(2).padStart(11)}`);
+
+// A large host: with 2,000 extra processes, check reads only what its judgement looks up
+// for a command on named PIDs (judgeLive), and every process for a pattern.
+const BIG = Number(process.env.BENCH_PROCESSES ?? 2000);
+const sleepers = await startSleepers(BIG);
+try {
+  const PS = ['ps', '-eo', 'pid,ppid,pgid,sid,stat,wchan,rss,vsz,args'];
+  const big = measure([
+    ['ps -eo pid,ppid,pgid,sid,stat,wchan,rss,vsz,args (reference)', PS],
+    ['procdoc check -- kill -9 PID (reads what it looks up)', ['node', 'bin/procdoc.js', 'check', '--', 'kill', '-9', pid]],
+    ['procdoc check -- pkill -f PATTERN (reads every process)', ['node', 'bin/procdoc.js', 'check', '--', 'pkill', '-f', 'procdoc-bench-no-match']],
+  ]);
+  console.log(`\nprocdoc check on a large host (${BIG} extra processes; median of ${RUNS})`);
+  console.log(`${'case'.padEnd(60)} ${'median ms'.padStart(9)} ${'min ms'.padStart(8)}  ${'× ps'.padStart(6)}  exit`);
+  for (const c of big) console.log(`${c.name.padEnd(60)} ${fmt(c.median)}  ${fmt(c.min)}  ${(c.median / big[0].median).toFixed(2).padStart(6)}  ${c.status}`);
+} finally {
+  await sleepers.stop();
+}
 
 target.kill('SIGKILL');
 rmSync(dir, { recursive: true, force: true });
