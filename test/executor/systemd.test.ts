@@ -33,6 +33,33 @@ describe('a Restart=always unit under a real systemd', () => {
     expect(verdict.targets).toMatchObject([{ pid, unit: 'demo.service' }]);
   });
 
+  test('on a container of 600 processes, where check reads only what it looks up, the verdict is the same', async () => {
+    // 600 sleeps in a unit of their own: above ON_DEMAND_MIN_PROCESSES, so check judges
+    // kill -9 <MainPID> on the processes it looks up (judgeLive), with the unit asked of systemd.
+    await c.systemdRun('crowd.service', ['/bin/sh', '-c', 'for i in $(seq 600); do sleep infinity & done; wait'], {});
+    try {
+      const count = async () => Number((await c.run(['sh', '-c', 'ls /proc | grep -c "^[0-9]"'])).stdout.trim());
+      await waitFor(async () => (await count()) > 600, { timeoutMs: 30_000, what: '600 sleeps in crowd.service' });
+      const pid = await mainPid();
+      const r = await c.run([...PROCDOC, 'check', '--json', '--', 'kill', '-9', String(pid)], { env: ENV, scope: true, timeoutMs: 60_000 });
+      expect(r.exitCode, r.stderr).toBe(20);
+      const verdict = JSON.parse(r.stdout) as { rules: { id: string; message: string }[]; alternatives: string[]; targets: { pid: number; unit: string | null }[] };
+      expect(verdict.rules.map((x) => x.id)).toEqual(['sigkill-on-managed-unit']);
+      expect(verdict.rules[0]?.message).toMatch(/Restart=always would start it again anyway/);
+      expect(verdict.alternatives).toContain('systemctl restart demo.service');
+      expect(verdict.targets).toMatchObject([{ pid, unit: 'demo.service' }]);
+      // A command on a unit goes through every process (the unit's members): read whole.
+      const stop = await c.run([...PROCDOC, 'check', '--json', '--', 'systemctl', 'stop', 'crowd.service'], { env: ENV, scope: true, timeoutMs: 60_000 });
+      expect(stop.exitCode, stop.stderr).toBe(10);
+      const targets = (JSON.parse(stop.stdout) as { targets: { comm: string; unit: string | null }[] }).targets;
+      // The first twenty of the unit's processes are listed.
+      expect(targets).toHaveLength(20);
+      expect(targets.every((t) => t.unit === 'crowd.service' && (t.comm === 'sleep' || t.comm === 'sh'))).toBe(true);
+    } finally {
+      await c.run(['systemctl', 'stop', 'crowd.service']);
+    }
+  }, 120_000);
+
   test('exec --yes of the alternative runs it and verifies a new MainPID', async () => {
     const before = await mainPid();
     const r = await c.run([...PROCDOC, 'exec', '--yes', '--', 'systemctl', 'restart', 'demo.service'], { env: ENV, scope: true, timeoutMs: 90_000 });
