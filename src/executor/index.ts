@@ -3,6 +3,7 @@ import type { Snapshot } from '../snapshot/schema.js';
 import { systemUnitsOf } from '../validator/acc.js';
 import type { Analysis, CheckOptions, Validator } from '../validator/index.js';
 import { strictest } from '../validator/rules.js';
+import { SIGNAL } from '../validator/signals.js';
 import type { Target, Verdict } from '../validator/verdict.js';
 import { appendAudit, type AuditRecord } from './audit.js';
 import { planRun, type RunPlan } from './plan.js';
@@ -37,6 +38,13 @@ export interface ExecDeps {
    * what it left unread, before the command is judged on it (withDetails).
    */
   detail?(snapshot: Snapshot, pids: readonly number[]): Snapshot;
+  /**
+   * Judges the command on a fresh reading of the system, reading there only what the
+   * judgement looks up (the CLI's judgeLive). Without it, each judgement is made on
+   * takeSnapshot (completed with detail). The snapshots that verify the effect are
+   * takeSnapshot's either way.
+   */
+  judge?(command: string | readonly string[], options: CheckOptions | undefined): Promise<{ analysis: Analysis; snapshot: Snapshot }>;
   /** Asks the person; resolves false when nobody can answer. */
   confirm(verdict: Verdict): Promise<boolean>;
   now(): Date;
@@ -91,7 +99,10 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
     return detailed === snapshot ? { analysis, snapshot } : { analysis: deps.validator.analyze(request.command, detailed, request.checkOptions), snapshot: detailed };
   };
 
-  const first = judge(await deps.takeSnapshot()).analysis;
+  const judgeFresh = async (units: readonly string[]): Promise<{ analysis: Analysis; snapshot: Snapshot }> =>
+    deps.judge !== undefined ? deps.judge(request.command, request.checkOptions) : judge(await deps.takeSnapshot(units));
+
+  const first = (await judgeFresh([])).analysis;
   if (first.verdict.decision === 'deny') return refuse('deny', 'The validator denies this command; procdoc never runs a denied command.', first.verdict);
   let confirmedBy: 'not-needed' | 'flag' | 'prompt' = 'not-needed';
   if (first.verdict.decision === 'confirm') {
@@ -104,8 +115,11 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
   deps.progress('re-checking against a fresh snapshot');
   // The units it acts on, so that a stopped one (no processes) has a state before and after.
   const units = systemUnitsOf(first.effects);
-  const judged = judge(await deps.takeSnapshot(units));
-  const before = judged.snapshot;
+  const judged = await judgeFresh(units);
+  // What the effect is verified against. A judgement read on demand holds the targets but
+  // not their children, whose zombies SIGCHLD is meant to have reaped: read them all then.
+  const reaps = first.effects.some((e) => e.kind === 'signal' && e.signal === SIGNAL.CHLD);
+  const before = deps.judge !== undefined && reaps ? await deps.takeSnapshot(units) : judged.snapshot;
   // The processes the command signals, by identity (pid + start time) as judged.
   const aimed = first.effects.flatMap((e) => (e.kind === 'signal' ? [{ pid: e.pid, startTime: e.startTime }] : []));
   const expected = [...(request.expect ?? []), ...aimed];

@@ -97,7 +97,7 @@ describe('check reads only what its judgement looks up', () => {
     for (const command of commands) {
       const onDemand = await judgeLive(validator, [command], GLOBALS, EVERY_HOST);
       const all = await judgedAgainstAll(command);
-      expect({ command, verdict: onDemand.verdict }).toEqual({ command, verdict: all });
+      expect({ command, verdict: onDemand.analysis.verdict }).toEqual({ command, verdict: all });
       if (onDemand.read !== 'all') readFew.push(command);
     }
     // Most were judged on a few processes (the comparison is not between two full reads)…

@@ -1,8 +1,8 @@
 import { Command } from '../commander.js';
 import { ProcdocError } from '../../errors.js';
 import type { Snapshot } from '../../snapshot/schema.js';
-import { systemUnitsOf, type Effect } from '../../validator/acc.js';
-import type { Validator } from '../../validator/index.js';
+import { systemUnitsOf } from '../../validator/acc.js';
+import type { Analysis, CheckOptions, Validator } from '../../validator/index.js';
 import type { Decision, Verdict } from '../../validator/verdict.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { EXIT } from '../exit.js';
@@ -86,13 +86,20 @@ export async function snapshotFor(globals: GlobalOptions, from: string | undefin
   return live ? withSystemUnits(snapshot, units) : snapshot;
 }
 
-/** A verdict, the judgement's effects, and how many processes were read for it. */
+/** A judgement, the snapshot it was made on, and how many processes were read for it. */
 export interface Judged {
-  verdict: Verdict;
-  effects: Effect[];
+  analysis: Analysis;
   snapshot: Snapshot;
   /** The processes read, or 'all'. */
   read: number | 'all';
+}
+
+export interface JudgeLiveOptions {
+  /** Judge in rounds on hosts of at least this many processes (default ON_DEMAND_MIN_PROCESSES). */
+  minProcesses?: number;
+  checkOptions?: CheckOptions;
+  /** Processes to read whether or not the judgement looks them up (exec's --expect). */
+  pids?: readonly number[];
 }
 
 /** Rounds of reading what a judgement looked up, before reading everything instead. */
@@ -120,7 +127,7 @@ export async function judgeLive(
   loading: Validator | Promise<Validator>,
   command: readonly string[],
   globals: GlobalOptions,
-  options: { minProcesses?: number } = {},
+  options: JudgeLiveOptions = {},
 ): Promise<Judged> {
   const [{ takeSnapshot }, { withSystemUnits }, { newAccess }, { FsReader }] = await Promise.all([
     import('../../snapshot/take.js'),
@@ -144,27 +151,27 @@ export async function judgeLive(
   const pids = new FsReader().dir(globals.procRoot)?.filter((e) => e.charCodeAt(0) >= 48 && e.charCodeAt(0) <= 57).length ?? 0;
   if (pids < (options.minProcesses ?? ON_DEMAND_MIN_PROCESSES)) {
     const [validator, snapshot] = await Promise.all([loading, take(undefined)]);
-    return judgeAll(validator, command, snapshot, globals);
+    return judgeAll(validator, command, snapshot, globals, options.checkOptions);
   }
-  const wanted = new Set<number>();
+  const wanted = new Set<number>(options.pids);
   // procdoc's own processes are read while the parser loads.
   const [validator, first] = await Promise.all([loading, take(wanted)]);
   let snapshot = first;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const access = newAccess();
-    const analysis = validator.analyze(command, snapshot, { access });
+    const analysis = validator.analyze(command, snapshot, { ...options.checkOptions, access });
     const units = new Set(snapshot.units.map((u) => u.name));
     if (access.scanned || access.groups.size > 0 || [...access.units].some((u) => !units.has(u))) break;
     const read = new Set(snapshot.processes.map((p) => p.pid));
     const unread = [...access.pids].filter((pid) => !wanted.has(pid) && !read.has(pid));
     const unitsNamed = systemUnitsOf(analysis.effects).filter((u) => !units.has(u));
-    if (unread.length === 0 && unitsNamed.length === 0) return { verdict: analysis.verdict, effects: analysis.effects, snapshot, read: snapshot.processes.length };
+    if (unread.length === 0 && unitsNamed.length === 0) return { analysis, snapshot, read: snapshot.processes.length };
     for (const pid of unread) wanted.add(pid);
     snapshot = unread.length > 0 ? await take(wanted) : snapshot;
     // A unit it acts on that owns no process read (a stopped one, or one named only) is asked about.
     snapshot = withSystemUnits(snapshot, unitsNamed);
   }
-  return judgeAll(validator, command, await take(undefined), globals);
+  return judgeAll(validator, command, await take(undefined), globals, options.checkOptions);
 }
 
 /**
@@ -172,12 +179,12 @@ export async function judgeLive(
  * parsed, so those processes' unread details are read then, and a stopped unit it names
  * is asked about.
  */
-async function judgeAll(validator: Validator, command: readonly string[], snapshot: Snapshot, globals: GlobalOptions): Promise<Judged> {
-  const first = validator.analyze(command, snapshot);
+async function judgeAll(validator: Validator, command: readonly string[], snapshot: Snapshot, globals: GlobalOptions, options?: CheckOptions): Promise<Judged> {
+  const first = validator.analyze(command, snapshot, options);
   let judged = (await import('../../snapshot/process.js')).withDetails(snapshot, first.verdict.targets.map((t) => t.pid), globals.procRoot);
   if (globals.procRoot === '/proc') judged = (await import('../../snapshot/systemd.js')).withSystemUnits(judged, systemUnitsOf(first.effects));
-  const final = judged === snapshot ? first : validator.analyze(command, judged);
-  return { verdict: final.verdict, effects: final.effects, snapshot: judged, read: 'all' };
+  const analysis = judged === snapshot ? first : validator.analyze(command, judged, options);
+  return { analysis, snapshot: judged, read: 'all' };
 }
 
 /** Judges against a saved snapshot (--from), or a fixture tree (--proc-root). */
@@ -187,8 +194,7 @@ async function judgeSaved(loading: Promise<Validator>, command: readonly string[
     return judgeAll(validator, command, snapshot, globals);
   }
   const [validator, snapshot] = await Promise.all([loading, snapshotFor(globals, from)]);
-  const analysis = validator.analyze(command, snapshot);
-  return { verdict: analysis.verdict, effects: analysis.effects, snapshot, read: 'all' };
+  return { analysis: validator.analyze(command, snapshot), snapshot, read: 'all' };
 }
 
 export function checkCommand(ctx: CommandContext): Command {
@@ -211,7 +217,8 @@ Exit status: 0 allow, 10 confirm, 20 deny, 1 error, 2 bad usage.`,
       const command = commandWords(words, 'check');
       const globals = ctx.globals();
       const loading = import('../../validator/index.js').then((m) => m.loadValidator());
-      const { verdict } = isLive(globals, opts.from) ? await judgeLive(loading, command, globals) : await judgeSaved(loading, command, globals, opts.from);
+      const { analysis } = isLive(globals, opts.from) ? await judgeLive(loading, command, globals) : await judgeSaved(loading, command, globals, opts.from);
+      const verdict = analysis.verdict;
       if (opts.json === true) ctx.io.stdout(`${JSON.stringify(verdictJson(verdict), null, 2)}\n`);
       else ctx.io.stdout(renderVerdict(verdict, paint(useColor(ctx.io, globals.color))));
       ctx.setExitCode(exitCodeForDecision(verdict.decision));

@@ -4,7 +4,8 @@ import { withDetails } from '../../snapshot/process.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit.js';
 import { paint, useColor } from '../io.js';
-import { commandWords, renderVerdict, snapshotFor } from './check.js';
+import { commandWords, judgeLive, renderVerdict, snapshotFor } from './check.js';
+import type { CheckOptions } from '../../validator/index.js';
 
 function parseExpect(value: string, previous: { pid: number; startTime: number }[] = []): { pid: number; startTime: number }[] {
   const m = /^(\d+):(\d+)$/.exec(value);
@@ -55,6 +56,9 @@ Examples:
             validator,
             takeSnapshot: (units) => snapshotFor(globals, undefined, units, true),
             detail: (snapshot, pids) => withDetails(snapshot, pids, globals.procRoot),
+            ...(globals.procRoot === '/proc'
+              ? { judge: (cmd: string | readonly string[], checkOptions: CheckOptions | undefined) => judgeLive(validator, typeof cmd === 'string' ? [cmd] : cmd, globals, { ...(checkOptions ? { checkOptions } : {}), pids: opts.expect?.map((e) => e.pid) ?? [] }) }
+              : {}),
             confirm: async (verdict) => {
               io.stderr(renderVerdict(verdict, p));
               if (!io.stdinIsTTY) return false;
