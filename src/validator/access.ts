@@ -32,6 +32,13 @@ export function watchedIndex(idx: SnapshotIndex, access: SnapshotAccess): Snapsh
   const scan = (): void => {
     access.scanned = true;
   };
+  // What a partial snapshot cannot answer.
+  const scanning =
+    <A extends unknown[], R>(look: (...args: A) => R) =>
+    (...args: A): R => {
+      scan();
+      return look(...args);
+    };
   // The snapshot as the judgement sees it: reading its process or unit list is a scan. Its
   // cgroups stay readable (a target's freezer state): those of the processes read are all
   // there, but their nprocs counts only the processes read, so no rule may rely on it.
@@ -63,29 +70,11 @@ export function watchedIndex(idx: SnapshotIndex, access: SnapshotAccess): Snapsh
       access.units.add(name);
       return idx.unit(name);
     },
-    children(pid) {
-      scan();
-      return idx.children(pid);
-    },
-    subtree(pid) {
-      scan();
-      return idx.subtree(pid);
-    },
-    ancestors(pid) {
-      scan();
-      return idx.ancestors(pid);
-    },
-    session(sid) {
-      scan();
-      return idx.session(sid);
-    },
-    cgroup(id) {
-      scan();
-      return idx.cgroup(id);
-    },
-    cgroupFor(process, controller) {
-      scan();
-      return idx.cgroupFor(process, controller);
-    },
+    children: scanning(idx.children.bind(idx)),
+    subtree: scanning(idx.subtree.bind(idx)),
+    ancestors: scanning(idx.ancestors.bind(idx)),
+    session: scanning(idx.session.bind(idx)),
+    cgroup: scanning(idx.cgroup.bind(idx)),
+    cgroupFor: scanning(idx.cgroupFor.bind(idx)),
   };
 }

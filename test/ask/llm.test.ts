@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startOpenAiServer, submitAnswer, type OpenAiServer } from '../support/openai-server.js';
+import { closedPort, startOpenAiServer, submitAnswer, type OpenAiServer } from '../support/openai-server.js';
 import { AskResultSchema } from '../../src/llm/answer.js';
 import { askJson, runCli } from './cli.js';
 
@@ -15,15 +14,6 @@ afterEach(async () => {
   server = undefined;
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-/** A port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 function configHome(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'procdoc-ask-'));

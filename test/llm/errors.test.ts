@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Validator } from '../../src/validator/index.js';
-import { startOpenAiServer, submitAnswer, type OpenAiServer } from '../support/openai-server.js';
+import { closedPort, startOpenAiServer, submitAnswer, type OpenAiServer } from '../support/openai-server.js';
 import { ask, clientFor, fakeSleep, loadValidator, zombieHost } from './helpers.js';
 
 let validator: Validator;
@@ -13,15 +12,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-/** A port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 function expectOfflineFallback(result: Awaited<ReturnType<typeof ask>>, pattern: RegExp): void {
   expect(result.mode).toBe('offline');

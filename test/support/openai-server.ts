@@ -180,3 +180,12 @@ export function submitAnswer(fields: { summary?: string; rootCause?: string; evi
     ],
   };
 }
+
+/** A port on 127.0.0.1 with nothing listening on it: an unreachable LLM server. */
+export async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
