@@ -78,7 +78,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   const pids =
     options.pids === undefined
       ? entries.filter((e) => e.charCodeAt(0) >= 48 && e.charCodeAt(0) <= 57).map(Number)
-      : withAncestors(reader, procRoot, [...options.pids, selfPid(reader, procRoot)]);
+      : withAncestors(reader, procRoot, [...options.pids, selfPid(reader, procRoot)], new Set(entries));
   const layout = detectCgroupLayout(reader, sysRoot);
   const users = readUsers(reader, procRoot);
 
@@ -234,12 +234,15 @@ function selfPid(reader: FsReader, procRoot: string): number {
   return link !== null && /^\d+$/.test(link) ? Number(link) : process.pid;
 }
 
-/** The pids that exist among `start`, with every ancestor of each, ascending. */
-function withAncestors(reader: FsReader, procRoot: string, start: readonly number[]): number[] {
+/**
+ * The processes among `start`, with every ancestor of each, ascending. Only what /proc
+ * lists (`listed`) is a process: a thread's id opens there too, but is not listed.
+ */
+function withAncestors(reader: FsReader, procRoot: string, start: readonly number[], listed: ReadonlySet<string>): number[] {
   const out = new Set<number>();
   const queue = [...start];
   for (let pid = queue.pop(); pid !== undefined; pid = queue.pop()) {
-    if (pid <= 0 || out.has(pid)) continue;
+    if (pid <= 0 || out.has(pid) || !listed.has(String(pid))) continue;
     const text = reader.text(`${procRoot}/${pid}/stat`, pid, true);
     const stat = text === null ? null : parseStat(text);
     if (stat === null) continue;

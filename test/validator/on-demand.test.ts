@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgeLive } from '../../src/cli/commands/check.js';
 import type { GlobalOptions } from '../../src/cli/context.js';
@@ -60,6 +61,8 @@ beforeAll(async () => {
     `kill -TERM ${frozen.pid}`,
     `kill -- -${pair.pgid}`,
     `kill ${self}`,
+    // A thread of this process: /proc lists only processes, but a thread's pid opens there too.
+    `kill -9 ${readdirSync(`/proc/${self}/task`).find((t) => t !== String(self))}`,
     `kill -9 ${process.ppid}`,
     'kill 1',
     'kill -9 1',
