@@ -105,7 +105,9 @@ describe('procdoc pipeline on live pipelines', () => {
   it('blames the background stage that read the terminal under a real pty (SIGTTIN stops the job)', async () => {
     // An interactive shell on a pty: `cat | wc -l &` is a background job in its own
     // process group; cat reads the terminal, so the kernel stops the group with SIGTTIN.
-    const s = await runInPty("exec bash --norc --noprofile -ic 'cat | wc -l & sleep 600'");
+    // cat reads a second late: a SIGTTIN that came before wc's subshell had exec'd would
+    // stop it as a `bash` for good (seen on a loaded machine).
+    const s = await runInPty("exec bash --norc --noprofile -ic '{ sleep 1; exec cat; } | wc -l & sleep 600'");
     const found = await waitFor(
       () => {
         const all = listProcesses();
