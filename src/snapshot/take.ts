@@ -62,6 +62,11 @@ export const systemClock: SnapshotClock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** A /proc entry that is a process (a pid); the rest are files such as meminfo and self. */
+export function isPidEntry(name: string): boolean {
+  return name.charCodeAt(0) >= 48 && name.charCodeAt(0) <= 57;
+}
+
 /** Reads the live system (or a fixture tree) into a Snapshot. */
 export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotClock = systemClock): Promise<Snapshot> {
   const started = clock.now();
@@ -77,7 +82,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   }
   const pids =
     options.pids === undefined
-      ? entries.filter((e) => e.charCodeAt(0) >= 48 && e.charCodeAt(0) <= 57).map(Number)
+      ? entries.filter(isPidEntry).map(Number)
       : withAncestors(reader, procRoot, [...options.pids, selfPid(reader, procRoot)], new Set(entries));
   const layout = detectCgroupLayout(reader, sysRoot);
   const users = readUsers(reader, procRoot);

@@ -61,12 +61,18 @@ function isLive(globals: GlobalOptions, from: string | undefined): boolean {
   return from === undefined && globals.procRoot === '/proc';
 }
 
-/**
- * Takes the snapshot a command is judged against: a saved one (--from), or the live system
- * with the system units the command acts on (`units`), even those that own no process.
- * `light` leaves what the validator needs only of its targets unread (SnapshotOptions.light).
- */
-export async function snapshotFor(globals: GlobalOptions, from: string | undefined, units: readonly string[] = [], light = false): Promise<Snapshot> {
+/** What snapshotFor reads of the live system (SnapshotOptions). */
+export interface LiveRead {
+  /** System units the command acts on, asked about even when they own no process. */
+  units?: readonly string[];
+  /** Leave what the validator needs only of its targets unread (SnapshotOptions.light). */
+  light?: boolean;
+  /** Read only these processes, with their ancestors (SnapshotOptions.pids). */
+  pids?: ReadonlySet<number>;
+}
+
+/** Takes the snapshot a command is judged against: a saved one (--from), or the live system. */
+export async function snapshotFor(globals: GlobalOptions, from: string | undefined, read: LiveRead = {}): Promise<Snapshot> {
   if (from !== undefined) {
     const { loadSnapshotFile } = await import('../../snapshot/load.js');
     return loadSnapshotFile(from);
@@ -79,11 +85,12 @@ export async function snapshotFor(globals: GlobalOptions, from: string | undefin
     deep: false,
     deepPids: [],
     forAnalysis: false,
-    light,
+    light: read.light === true,
     sampleMs: 0,
     serviceManager: live,
+    ...(read.pids === undefined ? {} : { pids: read.pids }),
   });
-  return live ? withSystemUnits(snapshot, units) : snapshot;
+  return live ? withSystemUnits(snapshot, read.units ?? []) : snapshot;
 }
 
 /** A judgement, the snapshot it was made on, and how many processes were read for it. */
@@ -129,26 +136,15 @@ export async function judgeLive(
   globals: GlobalOptions,
   options: JudgeLiveOptions = {},
 ): Promise<Judged> {
-  const [{ takeSnapshot }, { withSystemUnits }, { newAccess }, { FsReader }] = await Promise.all([
+  const [{ isPidEntry }, { withSystemUnits }, { newAccess }, { FsReader }] = await Promise.all([
     import('../../snapshot/take.js'),
     import('../../snapshot/systemd.js'),
     import('../../validator/access.js'),
     import('../../snapshot/read.js'),
   ]);
-  const take = (pids: ReadonlySet<number> | undefined): Promise<Snapshot> =>
-    takeSnapshot({
-      procRoot: globals.procRoot,
-      sysRoot: globals.sysRoot,
-      deep: false,
-      deepPids: [],
-      forAnalysis: false,
-      // All processes: what only the targets need is read once they are known (withDetails).
-      light: pids === undefined,
-      sampleMs: 0,
-      serviceManager: true,
-      ...(pids === undefined ? {} : { pids }),
-    });
-  const pids = new FsReader().dir(globals.procRoot)?.filter((e) => e.charCodeAt(0) >= 48 && e.charCodeAt(0) <= 57).length ?? 0;
+  // All processes, light: what only the targets need is read once they are known (withDetails).
+  const take = (pids: ReadonlySet<number> | undefined): Promise<Snapshot> => snapshotFor(globals, undefined, pids === undefined ? { light: true } : { pids });
+  const pids = new FsReader().dir(globals.procRoot)?.filter(isPidEntry).length ?? 0;
   if (pids < (options.minProcesses ?? ON_DEMAND_MIN_PROCESSES)) {
     const [validator, snapshot] = await Promise.all([loading, take(undefined)]);
     return judgeAll(validator, command, snapshot, globals, options.checkOptions);
@@ -190,7 +186,7 @@ async function judgeAll(validator: Validator, command: readonly string[], snapsh
 /** Judges against a saved snapshot (--from), or a fixture tree (--proc-root). */
 async function judgeSaved(loading: Promise<Validator>, command: readonly string[], globals: GlobalOptions, from: string | undefined): Promise<Judged> {
   if (from === undefined) {
-    const [validator, snapshot] = await Promise.all([loading, snapshotFor(globals, undefined, [], true)]);
+    const [validator, snapshot] = await Promise.all([loading, snapshotFor(globals, undefined, { light: true })]);
     return judgeAll(validator, command, snapshot, globals);
   }
   const [validator, snapshot] = await Promise.all([loading, snapshotFor(globals, from)]);

@@ -54,7 +54,7 @@ Examples:
           { command, yes: opts.yes === true, timeoutMs: timeoutS * 1000, ...(opts.expect ? { expect: opts.expect } : {}) },
           {
             validator,
-            takeSnapshot: (units) => snapshotFor(globals, undefined, units, true),
+            takeSnapshot: (units) => snapshotFor(globals, undefined, { units: units ?? [], light: true }),
             detail: (snapshot, pids) => withDetails(snapshot, pids, globals.procRoot),
             ...(globals.procRoot === '/proc'
               ? { judge: (cmd: string | readonly string[], checkOptions: CheckOptions | undefined) => judgeLive(validator, typeof cmd === 'string' ? [cmd] : cmd, globals, { ...(checkOptions ? { checkOptions } : {}), pids: opts.expect?.map((e) => e.pid) ?? [] }) }
