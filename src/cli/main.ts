@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from './commander.js';
+import { Command, CommanderError, Option } from 'commander';
 import { isProcdocError } from '../errors.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import { EXIT, exitCodeForError } from './exit.js';

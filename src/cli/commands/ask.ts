@@ -1,4 +1,4 @@
-import { Command, Option } from '../commander.js';
+import { Command, Option } from 'commander';
 import { setTimeout as delay } from 'node:timers/promises';
 import { diagnose } from '../../analyzers/diagnose.js';
 import { analyzePipelines, isStalled } from '../../analyzers/pipeline/index.js';

@@ -1,4 +1,4 @@
-import { Command } from '../commander.js';
+import { Command } from 'commander';
 import { ProcdocError } from '../../errors.js';
 import type { Snapshot } from '../../snapshot/schema.js';
 import { systemUnitsOf } from '../../validator/acc.js';

@@ -1,4 +1,4 @@
-import { Command, Option } from '../commander.js';
+import { Command, Option } from 'commander';
 import { analyze, worstSeverity } from '../../analyzers/diagnose.js';
 import type { Finding } from '../../analyzers/finding.js';
 import { judge, type CommandChecker } from '../../analyzers/judge.js';

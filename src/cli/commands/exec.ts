@@ -1,4 +1,4 @@
-import { Command, Option } from '../commander.js';
+import { Command, Option } from 'commander';
 import { ProcdocError } from '../../errors.js';
 import { withDetails } from '../../snapshot/process.js';
 import type { CommandContext } from '../context.js';

@@ -1,4 +1,4 @@
-import { Command, Option } from '../commander.js';
+import { Command, Option } from 'commander';
 import type { CommandChecker } from '../../analyzers/judge.js';
 import {
   analyzePipelines,

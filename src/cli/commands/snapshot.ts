@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { Command, Option } from '../commander.js';
+import { Command, Option } from 'commander';
 import { ProcdocError } from '../../errors.js';
 import type { Snapshot } from '../../snapshot/schema.js';
 import { collectPids, parseDuration } from '../args.js';
