@@ -121,6 +121,14 @@ export const STATUS_KEYS = [
 ] as const;
 export type StatusKey = (typeof STATUS_KEYS)[number];
 
+/** The thread group (process) id in /proc/ID/status: ID itself for a process, its process's for a thread. */
+export function statusTgid(text: string): number | null {
+  const at = text.indexOf('\nTgid:');
+  if (at < 0) return null;
+  const value = Number.parseInt(text.slice(at + 6, text.indexOf('\n', at + 6)).trim(), 10);
+  return Number.isInteger(value) && value > 0 ? value : null;
+}
+
 /**
  * Reads the wanted status fields in one forward scan: each search starts where the last
  * one matched, falling back to the whole text if a kernel orders them differently.

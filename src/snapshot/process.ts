@@ -1,7 +1,7 @@
-import type { Process, Snapshot } from './schema.js';
+import type { Process, Snapshot, Thread } from './schema.js';
 import { readDeep } from './deep.js';
 import { FsReader } from './read.js';
-import { decodeSignalMask, firstNumber, numbersOf, parseCmdline, parsedOnce, parseProcCgroup, parseStat, statusFields, PF_KTHREAD, POLICIES, ttyName } from './parse.js';
+import { decodeSignalMask, firstNumber, numbersOf, parseCmdline, parsedOnce, parseProcCgroup, parseStat, statusFields, statusTgid, PF_KTHREAD, POLICIES, ttyName } from './parse.js';
 
 /*
  * The cheap tier of one process, kept apart from the rest of the snapshotter so that a
@@ -127,6 +127,12 @@ export function withDetails(snapshot: Snapshot, pids: Iterable<number>, procRoot
   const wanted = new Set(pids);
   if (wanted.size === 0) return snapshot;
   const reader = new FsReader();
+  // An id that is no process of the snapshot may be a thread of one (a thread id from
+  // `top -H`): record which, and read that process's details too.
+  const known = new Set(snapshot.processes.map((p) => p.pid));
+  const recorded = new Set(snapshot.threads.map((t) => t.tid));
+  const threads = threadsAmong(reader, procRoot, [...wanted].filter((id) => !known.has(id) && !recorded.has(id))).filter((t) => known.has(t.pid));
+  for (const t of threads) wanted.add(t.pid);
   const processes = snapshot.processes.map((p) => {
     if (!wanted.has(p.pid)) return p;
     const dir = `${procRoot}/${p.pid}`;
@@ -134,7 +140,23 @@ export function withDetails(snapshot: Snapshot, pids: Iterable<number>, procRoot
     if (stat === null || parseStat(stat)?.startTime !== p.startTime) return p;
     return { ...p, ...readDetails(reader, dir, p.pid, p.kernelThread) };
   });
-  return { ...snapshot, processes, errors: [...snapshot.errors, ...reader.errors()] };
+  return { ...snapshot, processes, threads: [...snapshot.threads, ...threads], errors: [...snapshot.errors, ...reader.errors()] };
+}
+
+/**
+ * The thread ids among `ids`: those that name a thread of a process rather than a process
+ * (a thread id opens under /proc, though /proc does not list it), each with the process it
+ * belongs to (Tgid in its status). Thread ids come from `top -H`, `ps -L` or a thread dump.
+ */
+export function threadsAmong(reader: FsReader, procRoot: string, ids: Iterable<number>): Thread[] {
+  const out: Thread[] = [];
+  for (const tid of ids) {
+    if (!(tid > 0)) continue;
+    const text = reader.text(`${procRoot}/${tid}/status`, tid, true);
+    const pid = text === null ? null : statusTgid(text);
+    if (pid !== null && pid !== tid) out.push({ tid, pid });
+  }
+  return out;
 }
 
 /** Decoded signal masks by their hex texts: a host has a few dozen distinct sets across thousands of processes. */

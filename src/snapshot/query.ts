@@ -7,6 +7,8 @@ import type { Cgroup, Process, Snapshot, Unit } from './schema.js';
 export interface SnapshotIndex {
   readonly snapshot: Snapshot;
   process(pid: number): Process | undefined;
+  /** The process that `tid` is a thread of, where the snapshot recorded it (Snapshot.threads). */
+  threadOf(tid: number): Process | undefined;
   children(pid: number): readonly Process[];
   /** The process and every descendant, parents before children. */
   subtree(pid: number): Process[];
@@ -73,10 +75,15 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
   }
   const cgroups = new Map(snapshot.cgroups.map((c) => [c.id, c]));
   const units = new Map(snapshot.units.map((u) => [u.name, u]));
+  const threads = new Map(snapshot.threads.map((t) => [t.tid, t.pid]));
 
   return {
     snapshot,
     process: (pid) => byPid.get(pid),
+    threadOf(tid) {
+      const pid = threads.get(tid);
+      return pid === undefined ? undefined : byPid.get(pid);
+    },
     children: (pid) => kids.get(pid) ?? [],
     subtree(pid) {
       const root = byPid.get(pid);

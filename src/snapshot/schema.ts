@@ -396,6 +396,13 @@ export const LockSchema = z.object({
 });
 export type Lock = z.infer<typeof LockSchema>;
 
+/** A thread id that a command named, and the process it is a thread of (its Tgid). */
+export const ThreadSchema = z.object({
+  tid: z.number().int(),
+  pid: z.number().int(),
+});
+export type Thread = z.infer<typeof ThreadSchema>;
+
 export const SnapshotSchema = z.object({
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
   kind: z.literal('procdoc-snapshot'),
@@ -413,6 +420,13 @@ export const SnapshotSchema = z.object({
   series: z.array(SeriesPointSchema),
   /** /proc/locks: who holds and who waits for file locks (absent in older snapshots). */
   locks: z.array(LockSchema).default([]),
+  /**
+   * Ids asked about (a command's targets, for check and exec) that name a thread of a
+   * process, not a process: a thread id opens under /proc without being listed there, and
+   * kill(2) given one signals the whole process. Not every thread of the host (absent in
+   * older snapshots).
+   */
+  threads: z.array(ThreadSchema).default([]),
   errors: z.array(ReadErrorSchema),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;

@@ -12,7 +12,7 @@ import { querySystemUnits } from './systemd.js';
 import { parseLocks, parsePasswd, parseStat } from './parse.js';
 import { cgroupId, cgroupResolver, v1HierarchyOf } from './query.js';
 import { readAllProcesses } from './parallel.js';
-import type { ReadMemo } from './process.js';
+import { threadsAmong, type ReadMemo } from './process.js';
 import { pipelineMembers, selectDeepPids } from './select.js';
 import { applySamples, type LightSample } from './sample.js';
 
@@ -80,10 +80,13 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
       hint: procRoot === '/proc' ? 'Is /proc mounted?' : 'Pass --proc-root a directory laid out like /proc.',
     });
   }
+  // Of the ids asked for, those that name a thread are read as the process they belong to.
+  const listed = new Set(entries);
+  const threads = options.pids === undefined ? [] : threadsAmong(reader, procRoot, [...options.pids].filter((id) => !listed.has(String(id))));
   const pids =
     options.pids === undefined
       ? entries.filter(isPidEntry).map(Number)
-      : withAncestors(reader, procRoot, [...options.pids, selfPid(reader, procRoot)], new Set(entries));
+      : withAncestors(reader, procRoot, [...options.pids, ...threads.map((t) => t.pid), selfPid(reader, procRoot)], listed);
   const layout = detectCgroupLayout(reader, sysRoot);
   const users = readUsers(reader, procRoot);
 
@@ -166,6 +169,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
     units,
     series,
     locks: parseLocks(await locksText),
+    threads: threads.filter((t) => byPid.has(t.pid)),
     errors: reader.errors(),
   };
 }

@@ -137,6 +137,7 @@ export function fakeSnapshot(parts: { processes?: Process[]; cgroups?: Cgroup[];
     units: parts.units ?? [],
     series: [],
     locks: [],
+    threads: [],
     errors: [],
   };
 }

@@ -8,7 +8,7 @@ import type { Snapshot } from '../snapshot/schema.js';
  * are: `check` uses it to read a few processes instead of all of them.
  */
 export interface SnapshotAccess {
-  /** Every pid looked up, found or not. */
+  /** Every pid (or thread id) looked up, found or not. */
   pids: Set<number>;
   /** Every process group looked up. */
   groups: Set<number>;
@@ -61,6 +61,10 @@ export function watchedIndex(idx: SnapshotIndex, access: SnapshotAccess): Snapsh
     process(pid) {
       access.pids.add(pid);
       return idx.process(pid);
+    },
+    threadOf(tid) {
+      access.pids.add(tid);
+      return idx.threadOf(tid);
     },
     group(pgid) {
       access.groups.add(pgid);

@@ -86,7 +86,8 @@ function judgeOomWrite(who: string, file: 'oom_score_adj' | 'oom_adj', value: st
     add(acc, 'state-change', `Sets ${file} of the writing process itself (${v}); it ends with the command, so this has no lasting effect.`);
     return;
   }
-  const p = touchProcess(Number(who), ctx, acc, `setting ${file}`);
+  // oom_score_adj belongs to the process: written through a thread's id, it changes them all.
+  const p = touchProcess(Number(who), ctx, acc, `setting ${file}`, 'process');
   if (!p) return;
   const n = Number(v);
   const meaning = n <= -1000 ? 'the OOM killer will never pick it, so others die first' : n < 0 ? 'the OOM killer is less likely to pick it' : n > 0 ? 'the OOM killer will pick it sooner' : 'back to the default';

@@ -15,6 +15,7 @@ export const RULE_DECISIONS = {
   'realtime-policy': 'confirm',
   'unknown-command': 'confirm',
   'state-change': 'confirm',
+  'target-thread': 'confirm',
   'sigkill-on-managed-unit': 'deny',
   'target-pid1': 'deny',
   'target-kernel-thread': 'deny',

@@ -72,9 +72,28 @@ function zombie(p: Process, ctx: JudgeContext, acc: Acc): void {
   else if (parent && parent.pid !== 1) alt(acc, `kill -TERM ${parent.pid}`);
 }
 
-/** The rules that apply to any action aimed at a process (signal, renice, oom_score_adj…). */
-export function existing(pid: number, ctx: JudgeContext, acc: Acc, what: string): Process | null {
+/** What an action given a thread id does: kill(2) signals the whole process; renice, chrt, taskset and ionice change that thread. */
+export type ThreadReach = 'process' | 'thread';
+
+/**
+ * The rules that apply to any action aimed at a process (signal, renice, oom_score_adj…).
+ * A thread id (from `top -H`, `ps -L` or a thread dump) is judged as the process it belongs
+ * to, with a confirm that says so and what the action reaches (`reach`).
+ */
+export function existing(pid: number, ctx: JudgeContext, acc: Acc, what: string, reach: ThreadReach = 'process'): Process | null {
   const p = ctx.idx.process(pid);
+  const owner = p ? undefined : ctx.idx.threadOf(pid);
+  if (owner) {
+    target(acc, owner);
+    const reaches =
+      reach === 'process' ? `acts on the whole process, all ${owner.threads} of its threads` : `changes that one thread only, not the rest of the process`;
+    add(
+      acc,
+      'target-thread',
+      `${pid} is not a process but a thread of ${describe(owner)}: ${what} ${reaches}. Name PID ${owner.pid} to aim at the process (\`ps -L -p ${owner.pid}\` lists its threads).`,
+    );
+    return owner;
+  }
   if (!p) {
     target(acc, { pid });
     add(
@@ -228,8 +247,8 @@ function frozenCgroup(p: Process, ctx: JudgeContext): string | null {
 }
 
 /** Rules for non-signal actions on a process (renice, affinity, oom_score_adj, ptrace). */
-export function touchProcess(pid: number, ctx: JudgeContext, acc: Acc, what: string): Process | null {
-  const p = existing(pid, ctx, acc, what);
+export function touchProcess(pid: number, ctx: JudgeContext, acc: Acc, what: string, reach: ThreadReach = 'thread'): Process | null {
+  const p = existing(pid, ctx, acc, what, reach);
   if (!p) return null;
   if (p.state === 'Z') {
     zombie(p, ctx, acc);

@@ -134,6 +134,45 @@ describe('signals and targets', () => {
   });
 });
 
+describe('thread ids (a snapshot records those a command names: Snapshot.threads)', () => {
+  /** 503 is a thread of nginx's main process (a Restart=always unit), 1203 of alice's python3. */
+  const host = () => ({ ...validatorHost(), threads: [{ tid: 503, pid: 500 }, { tid: 1203, pid: 1200 }] });
+
+  test('kill of a thread id is judged as its process: kill -9 of a unit main process stays denied, and says the whole process gets it', () => {
+    const verdict = validator.check('kill -9 503', host());
+    expect(verdict.decision).toBe('deny');
+    // Denials come first.
+    expect(verdict.rules.map((r) => r.id)).toEqual(['sigkill-on-managed-unit', 'target-thread']);
+    expect(verdict.rules[1]?.message).toMatch(/^503 is not a process but a thread of PID 500 \(nginx\): sending SIGKILL acts on the whole process/);
+    expect(verdict.alternatives).toEqual(['systemctl restart nginx.service']);
+    expect(verdict.targets).toEqual([{ pid: 500, startTime: 1500, comm: 'nginx', unit: 'nginx.service' }]);
+  });
+
+  test('kill -TERM of a thread of an unmanaged process is a confirm naming the process', () => {
+    const verdict = validator.check('kill -TERM 1203', host());
+    expect(verdict.decision).toBe('confirm');
+    expect(verdict.rules.map((r) => r.id)).toEqual(['target-thread', 'state-change']);
+    expect(verdict.rules[0]?.message).toContain('Name PID 1200 to aim at the process');
+    expect(verdict.targets.map((t) => t.pid)).toEqual([1200]);
+  });
+
+  test('renice, chrt and taskset of a thread id change that thread only; oom_score_adj through it changes the process', () => {
+    for (const command of ['renice -n 5 -p 1203', 'chrt -o -p 0 1203', 'taskset -p 1 1203']) {
+      const verdict = validator.check(command, host());
+      expect(verdict.decision, command).toBe('confirm');
+      expect(verdict.rules.find((r) => r.id === 'target-thread')?.message, command).toContain('changes that one thread only');
+    }
+    const oom = validator.check('echo 500 > /proc/1203/oom_score_adj', host());
+    expect(oom.rules.find((r) => r.id === 'target-thread')?.message).toContain('acts on the whole process');
+  });
+
+  test('an id that is neither a process nor a recorded thread is still not found', () => {
+    expect(validator.check('kill -9 4242', host()).rules.map((r) => r.id)).toEqual(['target-not-found']);
+    // Without the record, a thread id is judged as a missing process (a saved snapshot knows no threads).
+    expect(validator.check('kill -9 503', validatorHost()).rules.map((r) => r.id)).toEqual(['target-not-found']);
+  });
+});
+
 describe('pattern expansion (blast radius)', () => {
   test('pkill -f matches the whole argv', () => {
     const verdict = validator.check('pkill -f server.py', validatorHost());

@@ -10,7 +10,7 @@ import { executeCommand, type AuditRecord, type ExecDeps } from '../../src/execu
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 import { loadValidator, type Validator } from '../../src/validator/index.js';
-import { listProcesses, readStat, startProcess, stopAll, waitFor } from '../support/procs.js';
+import { listProcesses, readStat, startProcess, startThreaded, stopAll, waitFor } from '../support/procs.js';
 
 let validator: Validator;
 let stateDir: string;
@@ -99,6 +99,18 @@ describe('procdoc exec (executor)', () => {
     const records = audit();
     expect(records.map((r) => r.event)).toEqual(['decision', 'result', 'verified']);
     expect(records[0]).toMatchObject({ event: 'decision', decision: 'confirm', confirmedBy: 'flag', mode: 'argv' });
+  });
+
+  test('kill given a thread id ends the whole process it belongs to, and exec verifies that process is gone', async () => {
+    const t = await startThreaded();
+    const io = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    const code = await main(['exec', '--yes', '--json', '--', 'kill', '-TERM', String(t.tid)], io);
+    expect(code, io.err).toBe(0);
+    const out = JSON.parse(io.out) as { kind: string; checks: unknown[] };
+    expect(out.kind).toBe('ran');
+    expect(out.checks).toEqual([{ what: `PID ${t.pid} (node) exited`, ok: true, detail: `PID ${t.pid} (node) is gone.` }]);
+    const decision = audit().find((r) => r.event === 'decision');
+    expect(decision?.event === 'decision' ? decision.rules.map((r) => r.id) : []).toContain('target-thread');
   });
 
   test('procdoc exec judges on light snapshots completed for the target: the audited decision names its real oom_score_adj', async () => {

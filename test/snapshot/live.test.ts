@@ -16,6 +16,7 @@ import {
   startProcess,
   startStopped,
   startTermIgnorer,
+  startThreaded,
   startZombie,
   stopAll,
   waitFor,
@@ -116,6 +117,21 @@ describe('snapshot of real processes', () => {
     expect(proc(detailed, stopped.pid).oomScoreAdj).toBe(0);
     expect(proc(detailed, stopped.pid).oomScore).not.toBeNull();
     expect(proc(detailed, other.pid)).toBe(proc(light, other.pid));
+  });
+
+  it('a thread id asked for is recorded as a thread of its process, which is read instead (pids, and withDetails)', async () => {
+    const t = await startThreaded();
+    const few = await snap({ pids: new Set([t.tid]), light: true, forAnalysis: false });
+    expect(few.threads).toEqual([{ tid: t.tid, pid: t.pid }]);
+    expect(proc(few, t.pid).comm).toBe('node');
+    expect(few.processes.some((p) => p.pid === t.tid)).toBe(false);
+    // A snapshot of every process records no threads; withDetails adds the one asked about, and its process's details.
+    const all = await snap({ light: true, forAnalysis: false });
+    expect(all.threads).toEqual([]);
+    const detailed = withDetails(all, [t.tid], '/proc');
+    expect(detailed.threads).toEqual([{ tid: t.tid, pid: t.pid }]);
+    expect(proc(detailed, t.pid).oomScoreAdj).toBe(0);
+    expect(withDetails(all, [4194303], '/proc').threads).toEqual([]);
   });
 
   it('knows PID 1 of a new PID namespace (a container init)', async () => {
@@ -227,6 +243,21 @@ describe('procdoc snapshot command', () => {
     const r = run(['snapshot', '--pid', '4194303']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/No process 4194303/);
+  });
+
+  it('names the process of a thread id given as a PID, in snapshot, diagnose and pipeline', async () => {
+    const t = await startThreaded();
+    const cases: [string[], number][] = [
+      [['snapshot', '--pid', String(t.tid)], 1],
+      [['diagnose', '--pid', String(t.tid), '--sample', '0'], 3],
+      [['pipeline', String(t.tid)], 1],
+    ];
+    for (const [args, status] of cases) {
+      const r = run(args);
+      expect({ args, status: r.status }).toEqual({ args, status });
+      expect(r.stderr).toContain(`${t.tid} is not a process but a thread of PID ${t.pid} (node).`);
+      expect(r.stderr).toContain(`Name its process instead: PID ${t.pid}`);
+    }
   });
 
   it('exits 2 for a PID that is not a number', () => {

@@ -8,7 +8,7 @@
  * `createProcessRegistry()`.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import {
   descendantsOf,
   ignoresSignal,
@@ -63,6 +63,11 @@ export interface StartedPidNamespace {
   stop: () => Promise<void>;
 }
 
+export interface StartedThreaded extends Started {
+  /** One of its threads other than the main one: an id that opens under /proc but that /proc does not list. */
+  tid: number;
+}
+
 export interface ProcessRegistry {
   /** Runs `bash -c script` as leader of a new session and process group. */
   startProcess: (script: string, opts?: StartOptions) => Promise<Started>;
@@ -74,6 +79,8 @@ export interface ProcessRegistry {
   startTermIgnorer: () => Promise<Started>;
   /** `unshare --pid --fork --mount-proc` with bash as PID 1; resolves once that PID 1 is found. */
   startPidNamespace: () => Promise<StartedPidNamespace>;
+  /** A process with threads (an idle node); resolves once /proc/PID/task lists one besides the main thread. */
+  startThreaded: () => Promise<StartedThreaded>;
   /** Registers a process started elsewhere so that stopAll() kills its tree too. */
   adopt: (pid: number) => Adopted;
   /** Stops everything this registry started; throws after trying all if some would not die. */
@@ -266,6 +273,23 @@ export function createProcessRegistry(): ProcessRegistry {
         return { unsharePid: s.pid, initPid, pgid: s.pgid, stop: s.stop };
       }),
 
+    startThreaded: () =>
+      // Node starts its V8 platform threads before running any script.
+      startChecked(`exec ${process.execPath} -e 'setInterval(() => {}, 1e9)'`, async (s) => {
+        const tid = await waitFor(
+          () => {
+            try {
+              const other = readdirSync(`/proc/${s.pid}/task`).find((t) => t !== String(s.pid));
+              return readStat(s.pid)?.comm === 'node' && other !== undefined ? Number(other) : undefined;
+            } catch {
+              return undefined;
+            }
+          },
+          { timeoutMs: START_TIMEOUT_MS, what: `pid ${s.pid} to exec node and start a thread` },
+        );
+        return { ...s, tid };
+      }),
+
     adopt(pid: number): Adopted {
       const stat = readStat(pid);
       if (stat === undefined) throw new Error(`Cannot adopt pid ${pid}: it does not exist`);
@@ -307,5 +331,6 @@ export const startZombie = registry.startZombie;
 export const startStopped = registry.startStopped;
 export const startTermIgnorer = registry.startTermIgnorer;
 export const startPidNamespace = registry.startPidNamespace;
+export const startThreaded = registry.startThreaded;
 export const adopt = registry.adopt;
 export const stopAll = registry.stopAll;

@@ -7,7 +7,7 @@ import { memoryIo } from '../../src/cli/testing.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 import { loadValidator, type Validator } from '../../src/validator/index.js';
 import { createV1Cgroup, removeAllCgroups } from '../support/cgroups.js';
-import { readState, startPidNamespace, startProcess, startStopped, startTermIgnorer, startZombie, stopAll, waitFor } from '../support/procs.js';
+import { readState, startPidNamespace, startProcess, startStopped, startTermIgnorer, startThreaded, startZombie, stopAll, waitFor } from '../support/procs.js';
 
 // Live targets: real processes started here, judged against a real snapshot of /proc.
 
@@ -109,6 +109,19 @@ describe('live targets', () => {
     expect(exit).toBe('20');
     expect(json.decision).toBe('deny');
     expect(json.rules.map((r) => r.id)).toEqual(['target-self']);
+  });
+
+  test('a thread id (as top -H shows them) is judged as the process it belongs to', async () => {
+    const t = await startThreaded();
+    const io = memoryIo();
+    const code = await main(['check', '--json', '--', 'kill', '-TERM', String(t.tid)], io);
+    const verdict = JSON.parse(io.out) as { decision: string; rules: Array<{ id: string; message: string }>; targets: Array<{ pid: number; comm: string }> };
+    expect(code).toBe(10);
+    expect(verdict.decision).toBe('confirm');
+    expect(verdict.rules.find((r) => r.id === 'target-thread')?.message).toMatch(
+      new RegExp(`^${t.tid} is not a process but a thread of PID ${t.pid} \\(node\\): sending SIGTERM acts on the whole process, all \\d+ of its threads`),
+    );
+    expect(verdict.targets.map((x) => [x.pid, x.comm])).toEqual([[t.pid, 'node']]);
   });
 
   test('pkill -f expands to exactly the live processes it would hit', async () => {

@@ -7,7 +7,7 @@ import { withDetails } from '../../src/snapshot/process.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 import { loadValidator, systemUnitsOf, type Validator, type Verdict } from '../../src/validator/index.js';
 import { createV1Cgroup, removeAllCgroups } from '../support/cgroups.js';
-import { readState, startPidNamespace, startProcess, startStopped, startTermIgnorer, startZombie, stopAll, waitFor } from '../support/procs.js';
+import { readState, startPidNamespace, startProcess, startStopped, startTermIgnorer, startThreaded, startZombie, stopAll, waitFor } from '../support/procs.js';
 
 /*
  * `procdoc check` on a large host reads only the processes its judgement looks up
@@ -37,6 +37,7 @@ beforeAll(async () => {
   const ignorer = await startTermIgnorer();
   const ns = await startPidNamespace();
   const pair = await startProcess('sleep 600 & sleep 600 & wait');
+  const threaded = await startThreaded();
   const frozen = await startProcess('exec sleep 600');
   const cg = createV1Cgroup('freezer');
   cg.addPid(frozen.pid);
@@ -63,6 +64,11 @@ beforeAll(async () => {
     `kill ${self}`,
     // A thread of this process: /proc lists only processes, but a thread's pid opens there too.
     `kill -9 ${readdirSync(`/proc/${self}/task`).find((t) => t !== String(self))}`,
+    // A thread of another process, by what each command reaches (the process, or the thread).
+    `kill -TERM ${threaded.tid}`,
+    `kill -9 ${threaded.tid}`,
+    `renice -n 5 -p ${threaded.tid}`,
+    `echo 500 > /proc/${threaded.tid}/oom_score_adj`,
     `kill -9 ${process.ppid}`,
     'kill 1',
     'kill -9 1',

@@ -8,6 +8,7 @@ import { ProcdocError } from '../../errors.js';
 import type { Snapshot } from '../../snapshot/schema.js';
 import type { SnapshotOptions } from '../../snapshot/take.js';
 import { parseDuration, parsePid } from '../args.js';
+import { pidNotFound } from '../missing.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { EXIT } from '../exit.js';
 import { paint, useColor } from '../io.js';
@@ -79,9 +80,12 @@ export async function runDiagnosis(globals: Pick<GlobalOptions, 'procRoot' | 'sy
           serviceManager: live,
         });
   if (request.pid !== undefined && !snapshot.processes.some((p) => p.pid === request.pid)) {
-    throw new ProcdocError('not-found', `No process ${request.pid} ${request.from !== undefined ? `in ${request.from}` : 'on this host'}.`, {
-      hint: 'It may have exited. Run `procdoc diagnose` without --pid to look at the whole machine.',
-    });
+    throw await pidNotFound(
+      request.pid,
+      request.from !== undefined ? `in ${request.from}` : 'on this host',
+      'It may have exited. Run `procdoc diagnose` without --pid to look at the whole machine.',
+      request.from === undefined ? globals.procRoot : null,
+    );
   }
   const drafts = analyze(snapshot, {
     ...(request.thresholds ? { thresholds: request.thresholds } : {}),

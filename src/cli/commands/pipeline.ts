@@ -17,6 +17,7 @@ import type { Snapshot } from '../../snapshot/schema.js';
 import type { SnapshotOptions } from '../../snapshot/take.js';
 import { hit } from '../../validator/rules.js';
 import { parseDuration, parsePid } from '../args.js';
+import { pidNotFound } from '../missing.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { paint, useColor } from '../io.js';
 
@@ -131,9 +132,12 @@ export async function runPipelineAnalysis(
   const target = request.pid !== undefined ? { pid: request.pid } : request.pgid !== undefined ? { pgid: request.pgid } : {};
   let index = indexSnapshot(snapshot);
   if (request.pid !== undefined && !index.process(request.pid)) {
-    throw new ProcdocError('not-found', `No process ${request.pid} ${where}.`, {
-      hint: 'It may have exited (then its pipeline is done). Run `procdoc pipeline` to list stalled pipelines.',
-    });
+    throw await pidNotFound(
+      request.pid,
+      where,
+      'It may have exited (then its pipeline is done). Run `procdoc pipeline` to list stalled pipelines.',
+      request.from === undefined ? globals.procRoot : null,
+    );
   }
   if (request.pgid !== undefined && index.group(request.pgid).length === 0) {
     throw new ProcdocError('not-found', `No process group ${request.pgid} ${where}.`, {

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { ProcdocError } from '../../errors.js';
 import type { Snapshot } from '../../snapshot/schema.js';
 import { collectPids, parseDuration } from '../args.js';
+import { pidNotFound } from '../missing.js';
 import type { CommandContext } from '../context.js';
 import { paint, useColor } from '../io.js';
 
@@ -48,9 +49,7 @@ Examples:
       });
       for (const pid of flags.pid ?? []) {
         if (!snapshot.processes.some((p) => p.pid === pid)) {
-          throw new ProcdocError('not-found', `No process ${pid} in ${globals.procRoot}.`, {
-            hint: 'It may have exited; list processes with `procdoc snapshot` or `ps -e`.',
-          });
+          throw await pidNotFound(pid, `in ${globals.procRoot}`, 'It may have exited; list processes with `procdoc snapshot` or `ps -e`.', globals.procRoot);
         }
       }
       const json = JSON.stringify(snapshot);
