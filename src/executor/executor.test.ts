@@ -3,7 +3,8 @@ import { fakeProcess, fakeSnapshot, fakeUnit } from '../snapshot/testing.js';
 import { loadValidator, type Validator } from '../validator/index.js';
 import { identityChanges } from './index.js';
 import { planRun } from './plan.js';
-import { settled, verifyEffects } from './verify.js';
+import type { Effect } from '../validator/acc.js';
+import { observed, settled, verifyEffects } from './verify.js';
 
 let validator: Validator;
 beforeAll(async () => {
@@ -65,6 +66,13 @@ describe('verifyEffects', () => {
     expect(settled(checks)).toBe(true);
   });
 
+  test('a target that exited and waits for its parent to reap it (a zombie) has exited', () => {
+    const after = fakeSnapshot({ processes: [fakeProcess({ pid: 20, comm: 'parent' }), fakeProcess({ pid: 30, ppid: 20, comm: 'paused', state: 'Z' })] });
+    const checks = verifyEffects([{ kind: 'signal', pid: 30, startTime: 1030, comm: 'paused', signal: 15 }], before, after);
+    expect(checks).toEqual([{ what: 'PID 30 (paused) exited', ok: true, detail: 'PID 30 (paused) has exited (a zombie until its parent, PID 20, reaps it).' }]);
+    expect(verifyEffects([{ kind: 'signal', pid: 30, startTime: 1030, comm: 'paused', signal: 18 }], before, after)[0]).toMatchObject({ ok: null });
+  });
+
   test('a target still running is reported, not hidden', () => {
     const checks = verifyEffects([{ kind: 'signal', pid: 30, startTime: 1030, comm: 'paused', signal: 15 }], before, before);
     expect(checks[0]).toMatchObject({ ok: false });
@@ -74,6 +82,32 @@ describe('verifyEffects', () => {
   test('systemctl restart is verified by a new MainPID', () => {
     const after = fakeSnapshot({ units: [fakeUnit({ name: 'web.service', mainPid: 10, nRestarts: 1 })] });
     expect(verifyEffects([{ kind: 'unit', unit: 'web.service', manager: 'system', verb: 'restart' }], before, after)[0]?.ok).toBe(false);
+  });
+
+  test('observed() names what the checks look up, so a snapshot of only that verifies as one of everything', () => {
+    const effects: Effect[] = [
+      { kind: 'signal', pid: 10, startTime: 1010, comm: 'web', signal: 15 },
+      { kind: 'signal', pid: 20, startTime: 1020, comm: 'parent', signal: 17 },
+      { kind: 'signal', pid: 30, startTime: 1030, comm: 'paused', signal: 18 },
+      { kind: 'unit', unit: 'db.service', manager: 'system', verb: 'restart' },
+      { kind: 'unit', unit: 'app.service', manager: 'user', verb: 'stop' },
+    ];
+    const watched = observed(effects, before);
+    expect(watched).toEqual({ pids: [10, 20, 21, 30], units: ['web.service', 'db.service'] });
+    // Afters in which nothing, or some, or all of it happened; each also holds processes and units nobody asked about.
+    const others = [fakeProcess({ pid: 40, comm: 'bystander' }), fakeProcess({ pid: 41, ppid: 20, comm: 'kid2', state: 'Z' })];
+    const afters = [
+      fakeSnapshot({ processes: [...before.processes, ...others], units: [...before.units, fakeUnit({ name: 'db.service', mainPid: 50 }), fakeUnit({ name: 'other.service' })] }),
+      fakeSnapshot({
+        processes: [fakeProcess({ pid: 11, comm: 'web' }), fakeProcess({ pid: 20, comm: 'parent' }), fakeProcess({ pid: 30, comm: 'paused', state: 'S' }), ...others],
+        units: [fakeUnit({ name: 'web.service', restart: 'always', mainPid: 11, nRestarts: 2 }), fakeUnit({ name: 'db.service', mainPid: 51 }), fakeUnit({ name: 'other.service' })],
+      }),
+      fakeSnapshot({ processes: others }),
+    ];
+    for (const after of afters) {
+      const only = { ...after, processes: after.processes.filter((p) => watched.pids.includes(p.pid)), units: after.units.filter((u) => watched.units.includes(u.name)) };
+      expect(verifyEffects(effects, before, only)).toEqual(verifyEffects(effects, before, after));
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import type { Target, Verdict } from '../validator/verdict.js';
 import { appendAudit, type AuditRecord } from './audit.js';
 import { planRun, type RunPlan } from './plan.js';
 import { runPlan, type RunResult } from './run.js';
-import { settled, verifyEffects, type Check } from './verify.js';
+import { observed, settled, verifyEffects, type Check } from './verify.js';
 
 export { auditLogPath, appendAudit, type AuditRecord } from './audit.js';
 export { planRun, type RunPlan } from './plan.js';
@@ -41,10 +41,14 @@ export interface ExecDeps {
   /**
    * Judges the command on a fresh reading of the system, reading there only what the
    * judgement looks up (the CLI's judgeLive). Without it, each judgement is made on
-   * takeSnapshot (completed with detail). The snapshots that verify the effect are
-   * takeSnapshot's either way.
+   * takeSnapshot (completed with detail).
    */
   judge?(command: string | readonly string[], options: CheckOptions | undefined): Promise<{ analysis: Analysis; snapshot: Snapshot }>;
+  /**
+   * A live snapshot of only these processes (with their ancestors) and system units, for
+   * verifying the effect (what verify.ts's observed() names). Without it, takeSnapshot.
+   */
+  observe?(pids: readonly number[], units: readonly string[]): Promise<Snapshot>;
   /** Asks the person; resolves false when nobody can answer. */
   confirm(verdict: Verdict): Promise<boolean>;
   now(): Date;
@@ -179,8 +183,9 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
   if (!result.interrupted && second.effects.length > 0) {
     deps.progress('verifying the effect');
     const deadline = deps.now().getTime() + (request.settleMs ?? 5000);
+    const watched = observed(second.effects, before);
     for (;;) {
-      const after = await deps.takeSnapshot(units);
+      const after = deps.observe !== undefined ? await deps.observe(watched.pids, [...new Set([...units, ...watched.units])]) : await deps.takeSnapshot(units);
       checks = verifyEffects(second.effects, before, after);
       if (settled(checks) || deps.now().getTime() >= deadline || deps.signal?.aborted === true) break;
       await deps.sleep(250);

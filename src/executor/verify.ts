@@ -7,6 +7,29 @@ import type { Check } from './contract.js';
 export type { Check } from './contract.js';
 
 /**
+ * What verifyEffects looks up in the snapshot after the command: the processes signalled,
+ * the zombies a SIGCHLD is to get reaped, and the system units that should come back or
+ * change state. A snapshot of only these (SnapshotOptions.pids, withSystemUnits) verifies
+ * the effect as one of every process would.
+ */
+export function observed(effects: readonly Effect[], before: Snapshot): { pids: number[]; units: string[] } {
+  const b = indexSnapshot(before);
+  const pids = new Set<number>();
+  const units = new Set<string>();
+  for (const e of effects) {
+    if (e.kind === 'signal') {
+      pids.add(e.pid);
+      if (e.signal === SIGNAL.CHLD) for (const z of b.children(e.pid)) if (z.state === 'Z') pids.add(z.pid);
+      const unit = b.process(e.pid)?.owner.unit;
+      if (unit?.manager === 'system') units.add(unit.name);
+    } else if (e.manager === 'system') {
+      units.add(e.unit);
+    }
+  }
+  return { pids: [...pids], units: [...units] };
+}
+
+/**
  * Compares the snapshot before the command with one after it: is the target gone, did the
  * unit come back with a new MainPID, was the zombie reaped, did the process resume. Pure.
  */
@@ -20,6 +43,9 @@ export function verifyEffects(effects: readonly Effect[], before: Snapshot, afte
       const now = a.process(e.pid);
       const same = now !== undefined && now.startTime === e.startTime;
       const who = `PID ${e.pid} (${e.comm})`;
+      // A process that has exited stays a zombie until its parent reaps it: it is gone all the same.
+      const live = same && now.state !== 'Z' && now.state !== 'X';
+      const goneDetail = same ? `${who} has exited (a zombie until its parent, PID ${now.ppid}, reaps it).` : `${who} is gone.`;
       const sig = signalName(e.signal);
       if (e.signal === SIGNAL.CHLD) {
         const zombiesBefore = b.children(e.pid).filter((p) => p.state === 'Z');
@@ -33,22 +59,22 @@ export function verifyEffects(effects: readonly Effect[], before: Snapshot, afte
         continue;
       }
       if (e.signal === SIGNAL.CONT) {
-        checks.push({ what: `${who} resumed`, ok: !same ? null : now.state !== 'T' && now.state !== 't', detail: !same ? `${who} is gone.` : `state is now ${now.state}.` });
+        checks.push({ what: `${who} resumed`, ok: live ? now.state !== 'T' && now.state !== 't' : null, detail: live ? `state is now ${now.state}.` : goneDetail });
         continue;
       }
       if (e.signal === SIGNAL.STOP || defaultAction(e.signal) === 'stop') {
-        checks.push({ what: `${who} stopped`, ok: same ? now.state === 'T' || now.state === 't' : null, detail: same ? `state is now ${now.state}.` : `${who} is gone.` });
+        checks.push({ what: `${who} stopped`, ok: live ? now.state === 'T' || now.state === 't' : null, detail: live ? `state is now ${now.state}.` : goneDetail });
         continue;
       }
       const handled = was !== undefined && listHas(was.signals?.caught, e.signal) && e.signal !== SIGNAL.KILL;
       if (defaultAction(e.signal) !== 'terminate' || (handled && e.signal !== SIGNAL.TERM && e.signal !== SIGNAL.INT)) {
-        checks.push({ what: `${sig} delivered to ${who}`, ok: null, detail: same ? `it handles ${sig} and is still running (state ${now.state}), as expected.` : `${who} is gone.` });
+        checks.push({ what: `${sig} delivered to ${who}`, ok: null, detail: live ? `it handles ${sig} and is still running (state ${now.state}), as expected.` : goneDetail });
         continue;
       }
       checks.push({
         what: `${who} exited`,
-        ok: !same,
-        detail: !same ? `${who} is gone.` : `${who} is still running (state ${now.state}${now.state === 'D' ? ', uninterruptible: the signal is pending until its I/O returns' : ''}).`,
+        ok: !live,
+        detail: !live ? goneDetail : `${who} is still running (state ${now.state}${now.state === 'D' ? ', uninterruptible: the signal is pending until its I/O returns' : ''}).`,
       });
       const unit = was?.owner.unit;
       const before = unit ? b.unit(unit.name) : undefined;

@@ -44,9 +44,9 @@ export interface SnapshotOptions {
   /** Read /proc with a second thread (true), or not (false); by default, on large hosts with a spare core. */
   parallel?: boolean;
   /**
-   * Read only these processes (those that exist), their ancestors, and procdoc with its
-   * own ancestors: `check` reads what a judgement looks up (validator SnapshotAccess)
-   * instead of every process. Default: every process.
+   * Read only these processes (those that exist; a thread id stands for its process), their
+   * ancestors, PID 1, and procdoc with its own ancestors: `check` reads what a judgement looks
+   * up (validator SnapshotAccess) instead of every process. Default: every process.
    */
   pids?: ReadonlySet<number>;
 }
@@ -81,12 +81,13 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
     });
   }
   // Of the ids asked for, those that name a thread are read as the process they belong to.
+  // PID 1 is always read: which init it is (host.initSystem) decides whether units are asked about.
   const listed = new Set(entries);
   const threads = options.pids === undefined ? [] : threadsAmong(reader, procRoot, [...options.pids].filter((id) => !listed.has(String(id))));
   const pids =
     options.pids === undefined
       ? entries.filter(isPidEntry).map(Number)
-      : withAncestors(reader, procRoot, [...options.pids, ...threads.map((t) => t.pid), selfPid(reader, procRoot)], listed);
+      : withAncestors(reader, procRoot, [...options.pids, ...threads.map((t) => t.pid), selfPid(reader, procRoot), 1], listed);
   const layout = detectCgroupLayout(reader, sysRoot);
   const users = readUsers(reader, procRoot);
 

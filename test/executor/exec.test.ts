@@ -10,7 +10,7 @@ import { executeCommand, type AuditRecord, type ExecDeps } from '../../src/execu
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 import { loadValidator, type Validator } from '../../src/validator/index.js';
-import { listProcesses, readStat, startProcess, startThreaded, stopAll, waitFor } from '../support/procs.js';
+import { listProcesses, readStat, startProcess, startThreaded, stopAll, waitFor, exitedDetail } from '../support/procs.js';
 
 let validator: Validator;
 let stateDir: string;
@@ -95,7 +95,7 @@ describe('procdoc exec (executor)', () => {
     if (outcome.kind !== 'ran') return;
     expect(outcome.plan).toEqual({ mode: 'argv', file: 'kill', args: ['-TERM', String(p.pid)] });
     expect(outcome.result.exitCode).toBe(0);
-    expect(outcome.checks).toEqual([{ what: `PID ${p.pid} (sleep) exited`, ok: true, detail: `PID ${p.pid} (sleep) is gone.` }]);
+    expect(outcome.checks).toEqual([{ what: `PID ${p.pid} (sleep) exited`, ok: true, detail: expect.stringMatching(exitedDetail(p.pid, 'sleep')) as string }]);
     const records = audit();
     expect(records.map((r) => r.event)).toEqual(['decision', 'result', 'verified']);
     expect(records[0]).toMatchObject({ event: 'decision', decision: 'confirm', confirmedBy: 'flag', mode: 'argv' });
@@ -108,9 +108,32 @@ describe('procdoc exec (executor)', () => {
     expect(code, io.err).toBe(0);
     const out = JSON.parse(io.out) as { kind: string; checks: unknown[] };
     expect(out.kind).toBe('ran');
-    expect(out.checks).toEqual([{ what: `PID ${t.pid} (node) exited`, ok: true, detail: `PID ${t.pid} (node) is gone.` }]);
+    expect(out.checks).toEqual([{ what: `PID ${t.pid} (node) exited`, ok: true, detail: expect.stringMatching(exitedDetail(t.pid, 'node')) as string }]);
     const decision = audit().find((r) => r.event === 'decision');
     expect(decision?.event === 'decision' ? decision.rules.map((r) => r.id) : []).toContain('target-thread');
+  });
+
+  test('a target whose parent does not reap it has exited all the same: verified, a zombie now', async () => {
+    const parent = await startProcess('sleep 600 & exec sleep 601');
+    const child = await waitFor(() => listProcesses().find((p) => p.ppid === parent.pid && p.comm === 'sleep')?.pid, { timeoutMs: 5000, what: 'the child sleep' });
+    const outcome = await executeCommand({ command: ['kill', '-TERM', String(child)], yes: true, timeoutMs: 10_000, settleMs: 5000 }, deps());
+    expect(readStat(child)?.state).toBe('Z');
+    expect(outcome.kind === 'ran' ? outcome.checks : outcome).toEqual([
+      { what: `PID ${child} (sleep) exited`, ok: true, detail: `PID ${child} (sleep) has exited (a zombie until its parent, PID ${parent.pid}, reaps it).` },
+    ]);
+  });
+
+  test('the effect is verified on snapshots of only what it concerns (observe), where the CLI gives one', async () => {
+    const p = await startProcess('exec sleep 600');
+    const asked: [readonly number[], readonly string[]][] = [];
+    const observe = (pids: readonly number[], units: readonly string[]) => {
+      asked.push([pids, units]);
+      return takeSnapshot({ procRoot: '/proc', sysRoot: '/sys', deep: false, deepPids: [], sampleMs: 0, serviceManager: true, pids: new Set(pids) });
+    };
+    const outcome = await executeCommand({ command: ['kill', '-TERM', String(p.pid)], yes: true, timeoutMs: 10_000, settleMs: 5000 }, deps({ observe }));
+    expect(outcome.kind === 'ran' ? outcome.checks : outcome).toEqual([{ what: `PID ${p.pid} (sleep) exited`, ok: true, detail: expect.stringMatching(exitedDetail(p.pid, 'sleep')) as string }]);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every(([pids, units]) => pids.length === 1 && pids[0] === p.pid && units.length === 0)).toBe(true);
   });
 
   test('procdoc exec judges on light snapshots completed for the target: the audited decision names its real oom_score_adj', async () => {

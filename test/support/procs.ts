@@ -334,3 +334,11 @@ export const startPidNamespace = registry.startPidNamespace;
 export const startThreaded = registry.startThreaded;
 export const adopt = registry.adopt;
 export const stopAll = registry.stopAll;
+
+/**
+ * The detail of exec's check that a process started here exited: gone, or (if this test
+ * process, its parent, has not reaped it yet) a zombie waiting for that.
+ */
+export function exitedDetail(pid: number, comm: string): RegExp {
+  return new RegExp(`^PID ${pid} \\(${comm}\\) (is gone|has exited \\(a zombie until its parent, PID ${process.pid}, reaps it\\))\\.$`);
+}

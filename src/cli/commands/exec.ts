@@ -57,7 +57,11 @@ Examples:
             takeSnapshot: (units) => snapshotFor(globals, undefined, { units: units ?? [], light: true }),
             detail: (snapshot, pids) => withDetails(snapshot, pids, globals.procRoot),
             ...(globals.procRoot === '/proc'
-              ? { judge: (cmd: string | readonly string[], checkOptions: CheckOptions | undefined) => judgeLive(validator, typeof cmd === 'string' ? [cmd] : cmd, globals, { ...(checkOptions ? { checkOptions } : {}), pids: opts.expect?.map((e) => e.pid) ?? [] }) }
+              ? {
+                  judge: (cmd: string | readonly string[], checkOptions: CheckOptions | undefined) =>
+                    judgeLive(validator, typeof cmd === 'string' ? [cmd] : cmd, globals, { ...(checkOptions ? { checkOptions } : {}), pids: opts.expect?.map((e) => e.pid) ?? [] }),
+                  observe: (pids: readonly number[], units: readonly string[]) => snapshotFor(globals, undefined, { pids: new Set(pids), units, light: true }),
+                }
               : {}),
             confirm: async (verdict) => {
               io.stderr(renderVerdict(verdict, p));
