@@ -99,7 +99,7 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
   // Judged on a snapshot completed, where it is light, for the processes the command acts on.
   const judge = (snapshot: Snapshot): { analysis: Analysis; snapshot: Snapshot } => {
     const analysis = deps.validator.analyze(request.command, snapshot, request.checkOptions);
-    const detailed = deps.detail?.(snapshot, analysis.verdict.targets.map((t) => t.pid)) ?? snapshot;
+    const detailed = deps.detail?.(snapshot, analysis.needs) ?? snapshot;
     return detailed === snapshot ? { analysis, snapshot } : { analysis: deps.validator.analyze(request.command, detailed, request.checkOptions), snapshot: detailed };
   };
 

@@ -31,8 +31,8 @@ export interface SnapshotOptions {
   forAnalysis?: boolean;
   /**
    * Leave every process's wchan, oomScore and oomScoreAdj null (three of its eight reads):
-   * `check` needs them only for the processes a command acts on, and reads those with
-   * withDetails() once the command is parsed.
+   * `check` needs them only where a rule uses them (the validator's Analysis.needs), and
+   * reads those with withDetails() once the command is judged.
    */
   light?: boolean;
   /** Milliseconds between the first and last sample; 0 takes one sample (no CPU%). */

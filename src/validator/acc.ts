@@ -35,12 +35,22 @@ export interface Acc {
   targets: Map<number, Target>;
   /** Names of the read-only commands seen, for the read-only message. */
   readOnly: string[];
+  /** Processes whose wchan or OOM scores the judgement used (Analysis.needs). */
+  details: Set<number>;
 }
 
 const MAX_ALTERNATIVES = 6;
 
 export function newAcc(): Acc {
-  return { hits: [], seen: new Set(), alternatives: [], targets: new Map(), readOnly: [], effects: [] };
+  return { hits: [], seen: new Set(), alternatives: [], targets: new Map(), readOnly: [], effects: [], details: new Set() };
+}
+
+/**
+ * Notes that the judgement uses what a light snapshot leaves unread of `p` (its wchan or OOM
+ * scores: SnapshotOptions.light), so that those are read and the command judged again.
+ */
+export function usesDetails(acc: Acc, p: Process): void {
+  acc.details.add(p.pid);
 }
 
 export function add(acc: Acc, id: RuleId, message: string): void {
@@ -73,6 +83,7 @@ export function merge(into: Acc, from: Acc): void {
   for (const a of from.alternatives) alt(into, a);
   for (const [pid, t] of from.targets) if (!into.targets.has(pid)) into.targets.set(pid, t);
   for (const r of from.readOnly) readOnly(into, r);
+  for (const pid of from.details) into.details.add(pid);
   into.effects.push(...from.effects);
 }
 

@@ -1,4 +1,4 @@
-import { add, readOnly, type Acc, type JudgeContext } from './acc.js';
+import { add, readOnly, usesDetails, type Acc, type JudgeContext } from './acc.js';
 import { touchProcess } from './targets.js';
 
 const HARMLESS = /^\/dev\/(null|stdout|stderr|tty|fd\/\d+|zero)$/;
@@ -89,6 +89,7 @@ function judgeOomWrite(who: string, file: 'oom_score_adj' | 'oom_adj', value: st
   // oom_score_adj belongs to the process: written through a thread's id, it changes them all.
   const p = touchProcess(Number(who), ctx, acc, `setting ${file}`, 'process');
   if (!p) return;
+  usesDetails(acc, p);
   const n = Number(v);
   const meaning = n <= -1000 ? 'the OOM killer will never pick it, so others die first' : n < 0 ? 'the OOM killer is less likely to pick it' : n > 0 ? 'the OOM killer will pick it sooner' : 'back to the default';
   add(acc, 'state-change', `Sets ${file} of PID ${p.pid} (${p.comm}) from ${p.oomScoreAdj ?? '?'} to ${n}: ${meaning}.`);

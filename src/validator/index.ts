@@ -43,6 +43,12 @@ export interface Analysis {
   /** The shell text that was judged (argv quote-joined). */
   text: string;
   effects: Effect[];
+  /**
+   * What to read (withDetails) before judging again on a light snapshot: the processes whose
+   * wchan or OOM scores the judgement used, and the ids it looked up but did not find (a
+   * thread's, perhaps). Empty when the judgement needs nothing more.
+   */
+  needs: number[];
 }
 
 export interface LoadOptions {
@@ -130,7 +136,9 @@ function validatorFor(parser: TsParser): Validator {
     } else {
       judgeScript(parse(text), ctx, acc);
     }
-    return { verdict: finalize(display, acc), text, effects: acc.effects };
+    const verdict = finalize(display, acc);
+    const missing = verdict.targets.flatMap((t) => (t.startTime === null ? [t.pid] : []));
+    return { verdict, text, effects: acc.effects, needs: [...new Set([...acc.details, ...missing])] };
   };
   return { parse, analyze, check: (command, snapshot, options) => analyze(command, snapshot, options).verdict };
 }

@@ -27,9 +27,13 @@ export function parseSignal(spec: string): number | null {
   return null;
 }
 
+/** Each number's name, without the aliases (IOT, CLD, POLL): a pkill names one per process it hits. */
+const NAMES = new Map(Object.entries(NUMBERS).flatMap(([name, n]) => (name === 'IOT' || name === 'CLD' || name === 'POLL' ? [] : [[n, `SIG${name}`] as const])));
+
 export function signalName(n: number): string {
   if (n === 0) return '0';
-  for (const [name, num] of Object.entries(NUMBERS)) if (num === n && name !== 'IOT' && name !== 'CLD' && name !== 'POLL') return `SIG${name}`;
+  const name = NAMES.get(n);
+  if (name !== undefined) return name;
   if (n >= RTMIN && n <= RTMAX) return n === RTMIN ? 'SIGRTMIN' : `SIGRTMIN+${n - RTMIN}`;
   return `signal ${n}`;
 }

@@ -1,5 +1,5 @@
 import type { Process } from '../snapshot/schema.js';
-import { add, alt, describe, effect, target, type Acc, type JudgeContext } from './acc.js';
+import { add, alt, describe, effect, target, usesDetails, type Acc, type JudgeContext } from './acc.js';
 import { SIGNAL, defaultAction, listHas, signalName } from './signals.js';
 
 /** Daemons whose loss cuts people off or takes the machine's plumbing down (comm names). */
@@ -197,6 +197,7 @@ export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: A
   }
 
   if (p.state === 'D') {
+    usesDetails(acc, p);
     const frozen = frozenCgroup(p, ctx);
     const why = frozen
       ? ` Its cgroup ${frozen} is FROZEN: thaw it first (echo THAWED > the cgroup's freezer.state), and it will take the signal.`

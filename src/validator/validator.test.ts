@@ -134,6 +134,18 @@ describe('signals and targets', () => {
   });
 });
 
+describe('what a judgement needs read before it is made again on a light snapshot (Analysis.needs)', () => {
+  test('the wchan of a D-state target, the oom_score_adj a write replaces, and the ids not found; nothing for a plain kill', () => {
+    const needs = (command: string) => validator.analyze(command, validatorHost()).needs;
+    expect(needs('kill -TERM 800')).toEqual([800]);
+    expect(needs('echo 5 > /proc/1100/oom_score_adj')).toEqual([1100]);
+    expect(needs('kill 4242')).toEqual([4242]);
+    expect(needs('sudo sh -c "kill -TERM 800; kill 1100"')).toEqual([800]);
+    expect(needs('kill -9 1100')).toEqual([]);
+    expect(needs('pkill -f sleep')).toEqual([]);
+  });
+});
+
 describe('thread ids (a snapshot records those a command names: Snapshot.threads)', () => {
   /** 503 is a thread of nginx's main process (a Restart=always unit), 1203 of alice's python3. */
   const host = () => ({ ...validatorHost(), threads: [{ tid: 503, pid: 500 }, { tid: 1203, pid: 1200 }] });

@@ -115,6 +115,9 @@ describe('check reads only what its judgement looks up', () => {
       const onDemand = await judgeLive(validator, [command], GLOBALS, EVERY_HOST);
       const all = await judgedAgainstAll(command);
       expect({ command, verdict: onDemand.analysis.verdict }).toEqual({ command, verdict: all });
+      // check on a small host: a light snapshot of every process, completed only where the judgement needs it (Analysis.needs).
+      const light = await judgeLive(validator, [command], GLOBALS, { minProcesses: Number.MAX_SAFE_INTEGER });
+      expect({ command, verdict: light.analysis.verdict }).toEqual({ command, verdict: all });
       if (onDemand.read !== 'all') readFew.push(command);
     }
     // Most were judged on a few processes (the comparison is not between two full reads)…

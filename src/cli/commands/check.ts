@@ -171,13 +171,14 @@ export async function judgeLive(
 }
 
 /**
- * Judges against a light snapshot of every process: what it acts on is known once it is
- * parsed, so those processes' unread details are read then, and a stopped unit it names
- * is asked about.
+ * Judges against a light snapshot of every process: what the judgement needs of it is known
+ * once it is made (Analysis.needs: the wchan of a D-state target, the oom_score_adj a write
+ * replaces, an id that may be a thread's), so that is read then and the command judged
+ * again; a stopped unit it names is asked about.
  */
 async function judgeAll(validator: Validator, command: readonly string[], snapshot: Snapshot, globals: GlobalOptions, options?: CheckOptions): Promise<Judged> {
   const first = validator.analyze(command, snapshot, options);
-  let judged = (await import('../../snapshot/process.js')).withDetails(snapshot, first.verdict.targets.map((t) => t.pid), globals.procRoot);
+  let judged = (await import('../../snapshot/process.js')).withDetails(snapshot, first.needs, globals.procRoot);
   if (globals.procRoot === '/proc') judged = (await import('../../snapshot/systemd.js')).withSystemUnits(judged, systemUnitsOf(first.effects));
   const analysis = judged === snapshot ? first : validator.analyze(command, judged, options);
   return { analysis, snapshot: judged, read: 'all' };
