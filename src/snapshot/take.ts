@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProcdocError } from '../errors.js';
-import type { Cgroup, Process, SeriesPoint, Snapshot } from './schema.js';
+import type { Cgroup, Process, SeriesPoint, Snapshot, Thread } from './schema.js';
 import { SNAPSHOT_SCHEMA_VERSION } from './version.js';
 import { FsReader } from './read.js';
 import { detectCgroupLayout, readV1Cgroup, readV2Cgroup, V1_READ, type CgroupLayout } from './cgroups.js';
@@ -80,14 +80,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
       hint: procRoot === '/proc' ? 'Is /proc mounted?' : 'Pass --proc-root a directory laid out like /proc.',
     });
   }
-  // Of the ids asked for, those that name a thread are read as the process they belong to.
-  // PID 1 is always read: which init it is (host.initSystem) decides whether units are asked about.
-  const listed = new Set(entries);
-  const threads = options.pids === undefined ? [] : threadsAmong(reader, procRoot, [...options.pids].filter((id) => !listed.has(String(id))));
-  const pids =
-    options.pids === undefined
-      ? entries.filter(isPidEntry).map(Number)
-      : withAncestors(reader, procRoot, [...options.pids, ...threads.map((t) => t.pid), selfPid(reader, procRoot), 1], listed);
+  const { pids, threads } = options.pids === undefined ? { pids: entries.filter(isPidEntry).map(Number), threads: [] } : askedFor(reader, procRoot, options.pids, entries);
   const layout = detectCgroupLayout(reader, sysRoot);
   const users = readUsers(reader, procRoot);
 
@@ -242,6 +235,18 @@ function readUsers(reader: FsReader, procRoot: string): Map<number, string> {
 function selfPid(reader: FsReader, procRoot: string): number {
   const link = reader.link(join(procRoot, 'self'), undefined, true);
   return link !== null && /^\d+$/.test(link) ? Number(link) : process.pid;
+}
+
+/**
+ * What to read for SnapshotOptions.pids, and the thread ids among those asked for (read as
+ * the processes they belong to). PID 1 is always read: which init it is (host.initSystem)
+ * decides whether units are asked about.
+ */
+function askedFor(reader: FsReader, procRoot: string, asked: ReadonlySet<number>, entries: readonly string[]): { pids: number[]; threads: Thread[] } {
+  const listed = new Set(entries);
+  const threads = threadsAmong(reader, procRoot, [...asked].filter((id) => !listed.has(String(id))));
+  const pids = withAncestors(reader, procRoot, [...asked, ...threads.map((t) => t.pid), selfPid(reader, procRoot), 1], listed);
+  return { pids, threads };
 }
 
 /**
