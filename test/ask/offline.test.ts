@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createV1Cgroup, removeAllCgroups } from '../support/cgroups.js';
-import { startProcess, startStopped, startZombie, stopAll, waitFor } from '../support/procs.js';
+import { startProcess, startStopped, startThreaded, startZombie, stopAll, waitFor } from '../support/procs.js';
 import { askJson, runCli } from './cli.js';
 
 afterEach(async () => {
@@ -87,6 +87,13 @@ describe('offline ask against live processes', () => {
     const r2 = await askJson(['--offline', `is it safe to run \`kill ${sleeper.pid}\`?`]);
     expect(r2.answer.commands[0]!.command).toBe(`kill ${sleeper.pid}`);
     expect(r2.answer.commands[0]!.verdict.decision).not.toBe('deny');
+  });
+
+  it('is it safe to kill a thread id: judged as the process it belongs to', async () => {
+    const t = await startThreaded();
+    const r = await askJson(['--offline', `is it safe to kill ${t.tid}?`]);
+    expect(r.answer.commands[0]).toMatchObject({ command: `kill ${t.tid}`, verdict: { decision: 'confirm' } });
+    expect(r.answer.commands[0]!.verdict.rules.map((rule) => rule.id)).toContain('target-thread');
   });
 
   it('the tree of X', async () => {

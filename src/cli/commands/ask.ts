@@ -13,7 +13,8 @@ import { toolSpecs } from '../../llm/tools.js';
 import { indexSnapshot } from '../../snapshot/query.js';
 import type { Snapshot } from '../../snapshot/schema.js';
 import type { SnapshotOptions } from '../../snapshot/take.js';
-import type { Validator } from '../../validator/index.js';
+import { withDetails } from '../../snapshot/process.js';
+import type { Validator, Verdict } from '../../validator/index.js';
 import { parseDuration } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit.js';
@@ -130,7 +131,13 @@ async function runAsk(ctx: CommandContext, question: string, flags: AskFlags, de
     return;
   }
 
-  const result = await answerAndPrint(ctx, { ...base, check: (command) => validator.check(command, snapshot) }, { settings, json: flags.json === true, offline: flags.offline === true }, deps);
+  // Where a judgement looks up an id that is no process (a thread's, as `top -H` shows), the
+  // live system says which process it belongs to, and the command is judged again.
+  const check = (command: string): Verdict => {
+    const first = validator.analyze(command, snapshot);
+    return live && first.needs.length > 0 ? validator.check(command, withDetails(snapshot, first.needs, globals.procRoot)) : first.verdict;
+  };
+  const result = await answerAndPrint(ctx, { ...base, check }, { settings, json: flags.json === true, offline: flags.offline === true }, deps);
   // The answer is printed either way; the status tells a script that the LLM it was set up
   // to use did not answer (the notice on stderr says why and what to fix).
   if (result.mode === 'offline' && flags.offline !== true && settings.configured) ctx.setExitCode(EXIT.askLlmFailed);
