@@ -367,33 +367,27 @@ export function judgeKillall(args: readonly string[], ctx: JudgeContext, acc: Ac
   }
   const signal = sig ?? SIGNAL.TERM;
   if (names.length === 0 && user === null) return void add(acc, 'unparseable', 'killall needs a process name (or -u USER).');
+  // Compiled once, not once per process: a host has thousands.
+  const patterns: RegExp[] = [];
   if (regex) {
     for (const n of names) {
       try {
-        new RegExp(n);
+        patterns.push(new RegExp(n, ignoreCase ? 'i' : ''));
       } catch {
         return void add(acc, 'unparseable', `killall -r: "${n}" is not a valid regular expression. Quote it and escape special characters.`);
       }
     }
   }
+  const eq = (x: string, y: string) => (ignoreCase ? x.toLowerCase() === y.toLowerCase() : x === y);
+  const named = (p: Process, n: string): boolean => {
+    if (n.includes('/')) return p.exe === n;
+    const argv0 = (p.argv[0] ?? '').split('/').pop() ?? '';
+    return eq(p.comm, n) || (!exact && n.length >= 15 && eq(p.comm, n.slice(0, 15))) || eq(argv0, n);
+  };
   const matched: Process[] = [];
   for (const p of ctx.idx.snapshot.processes) {
     if (user !== null && !userMatches(p, [user])) continue;
-    const hitName =
-      names.length === 0 ||
-      names.some((n) => {
-        if (regex) {
-          try {
-            return new RegExp(n, ignoreCase ? 'i' : '').test(p.comm);
-          } catch {
-            return false;
-          }
-        }
-        if (n.includes('/')) return p.exe === n;
-        const eq = (x: string, y: string) => (ignoreCase ? x.toLowerCase() === y.toLowerCase() : x === y);
-        const argv0 = (p.argv[0] ?? '').split('/').pop() ?? '';
-        return eq(p.comm, n) || (!exact && n.length >= 15 && eq(p.comm, n.slice(0, 15))) || eq(argv0, n);
-      });
+    const hitName = names.length === 0 || (regex ? patterns.some((re) => re.test(p.comm)) : names.some((n) => named(p, n)));
     if (hitName) matched.push(p);
   }
   let expanded = matched;

@@ -199,6 +199,15 @@ describe('pattern expansion (blast radius)', () => {
     expect(validator.check('killall averyveryverylongname', snapshot).targets.map((t) => t.pid)).toEqual([70]);
   });
 
+  test('killall -r matches comm with a regular expression, -I without case; a plain name matches whole', () => {
+    const pids = (command: string) => validator.check(command, validatorHost()).targets.map((t) => t.pid);
+    expect(pids('killall -r "^ngi"')).toEqual([500, 501]);
+    expect(pids('killall -r "^NGI"')).toEqual([]);
+    expect(pids('killall -I -r "^NGI"')).toEqual([500, 501]);
+    expect(pids('killall -r "^ngi" "^pyth"')).toEqual([500, 501, 1200]);
+    expect(pids('killall ngi')).toEqual([]);
+  });
+
   test('-u selects by user; the caller among them is denied', () => {
     const verdict = validator.check('pkill -u alice', validatorHost());
     expect(verdict.decision).toBe('deny');
