@@ -34,14 +34,9 @@ export interface ExecDeps {
   /** A live snapshot; `units` are system units the command names, asked about even without processes. */
   takeSnapshot(units?: readonly string[]): Promise<Snapshot>;
   /**
-   * Where takeSnapshot is light (SnapshotOptions.light), completes the processes `pids` with
-   * what it left unread, before the command is judged on it (withDetails).
-   */
-  detail?(snapshot: Snapshot, pids: readonly number[]): Snapshot;
-  /**
    * Judges the command on a fresh reading of the system, reading there only what the
-   * judgement looks up (the CLI's judgeLive). Without it, each judgement is made on
-   * takeSnapshot (completed with detail).
+   * judgement looks up and completing a light snapshot where it needs it (the CLI's
+   * judgeLive). Without it, each judgement is made on takeSnapshot as it is.
    */
   judge?(command: string | readonly string[], options: CheckOptions | undefined): Promise<{ analysis: Analysis; snapshot: Snapshot }>;
   /**
@@ -96,15 +91,11 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
     return { kind: 'refused', id, reason, message, verdict };
   };
 
-  // Judged on a snapshot completed, where it is light, for the processes the command acts on.
-  const judge = (snapshot: Snapshot): { analysis: Analysis; snapshot: Snapshot } => {
-    const analysis = deps.validator.analyze(request.command, snapshot, request.checkOptions);
-    const detailed = deps.detail?.(snapshot, analysis.needs) ?? snapshot;
-    return detailed === snapshot ? { analysis, snapshot } : { analysis: deps.validator.analyze(request.command, detailed, request.checkOptions), snapshot: detailed };
+  const judgeFresh = async (units: readonly string[]): Promise<{ analysis: Analysis; snapshot: Snapshot }> => {
+    if (deps.judge !== undefined) return deps.judge(request.command, request.checkOptions);
+    const snapshot = await deps.takeSnapshot(units);
+    return { analysis: deps.validator.analyze(request.command, snapshot, request.checkOptions), snapshot };
   };
-
-  const judgeFresh = async (units: readonly string[]): Promise<{ analysis: Analysis; snapshot: Snapshot }> =>
-    deps.judge !== undefined ? deps.judge(request.command, request.checkOptions) : judge(await deps.takeSnapshot(units));
 
   const first = (await judgeFresh([])).analysis;
   if (first.verdict.decision === 'deny') return refuse('deny', 'The validator denies this command; procdoc never runs a denied command.', first.verdict);

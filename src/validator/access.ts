@@ -39,6 +39,13 @@ export function watchedIndex(idx: SnapshotIndex, access: SnapshotAccess): Snapsh
       scan();
       return look(...args);
     };
+  // A look-up by key, noted in `keys`.
+  const noted =
+    <K, R>(keys: Set<K>, look: (key: K) => R) =>
+    (key: K): R => {
+      keys.add(key);
+      return look(key);
+    };
   // The snapshot as the judgement sees it: reading its process or unit list is a scan. Its
   // cgroups stay readable (a target's freezer state): those of the processes read are all
   // there, but their nprocs counts only the processes read, so no rule may rely on it.
@@ -58,22 +65,10 @@ export function watchedIndex(idx: SnapshotIndex, access: SnapshotAccess): Snapsh
   }) as Snapshot;
   return {
     snapshot: watched,
-    process(pid) {
-      access.pids.add(pid);
-      return idx.process(pid);
-    },
-    threadOf(tid) {
-      access.pids.add(tid);
-      return idx.threadOf(tid);
-    },
-    group(pgid) {
-      access.groups.add(pgid);
-      return idx.group(pgid);
-    },
-    unit(name) {
-      access.units.add(name);
-      return idx.unit(name);
-    },
+    process: noted(access.pids, idx.process.bind(idx)),
+    threadOf: noted(access.pids, idx.threadOf.bind(idx)),
+    group: noted(access.groups, idx.group.bind(idx)),
+    unit: noted(access.units, idx.unit.bind(idx)),
     children: scanning(idx.children.bind(idx)),
     subtree: scanning(idx.subtree.bind(idx)),
     ancestors: scanning(idx.ancestors.bind(idx)),

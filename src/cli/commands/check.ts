@@ -185,13 +185,19 @@ async function judgeAll(validator: Validator, command: readonly string[], snapsh
 }
 
 /** Judges against a saved snapshot (--from), or a fixture tree (--proc-root). */
-async function judgeSaved(loading: Promise<Validator>, command: readonly string[], globals: GlobalOptions, from: string | undefined): Promise<Judged> {
+export async function judgeSaved(
+  loading: Validator | Promise<Validator>,
+  command: readonly string[],
+  globals: GlobalOptions,
+  from: string | undefined,
+  options?: CheckOptions,
+): Promise<Judged> {
   if (from === undefined) {
     const [validator, snapshot] = await Promise.all([loading, snapshotFor(globals, undefined, { light: true })]);
-    return judgeAll(validator, command, snapshot, globals);
+    return judgeAll(validator, command, snapshot, globals, options);
   }
   const [validator, snapshot] = await Promise.all([loading, snapshotFor(globals, from)]);
-  return { analysis: validator.analyze(command, snapshot), snapshot, read: 'all' };
+  return { analysis: validator.analyze(command, snapshot, options), snapshot, read: 'all' };
 }
 
 export function checkCommand(ctx: CommandContext): Command {

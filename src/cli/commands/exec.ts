@@ -1,10 +1,9 @@
 import { Command, Option } from 'commander';
 import { ProcdocError } from '../../errors.js';
-import { withDetails } from '../../snapshot/process.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit.js';
 import { paint, useColor } from '../io.js';
-import { commandWords, judgeLive, renderVerdict, snapshotFor } from './check.js';
+import { commandWords, judgeLive, judgeSaved, renderVerdict, snapshotFor } from './check.js';
 import type { CheckOptions } from '../../validator/index.js';
 
 function parseExpect(value: string, previous: { pid: number; startTime: number }[] = []): { pid: number; startTime: number }[] {
@@ -42,6 +41,7 @@ Examples:
         throw new ProcdocError('usage', `--timeout ${opts.timeout}: give a positive number of seconds.`);
       }
       const globals = ctx.globals();
+      const live = globals.procRoot === '/proc';
       const io = ctx.io;
       const p = paint(useColor(io, globals.color));
       const [{ loadValidator }, { executeCommand, auditLogPath }] = await Promise.all([import('../../validator/index.js'), import('../../executor/index.js')]);
@@ -55,14 +55,13 @@ Examples:
           {
             validator,
             takeSnapshot: (units) => snapshotFor(globals, undefined, { units: units ?? [], light: true }),
-            detail: (snapshot, pids) => withDetails(snapshot, pids, globals.procRoot),
-            ...(globals.procRoot === '/proc'
-              ? {
-                  judge: (cmd: string | readonly string[], checkOptions: CheckOptions | undefined) =>
-                    judgeLive(validator, typeof cmd === 'string' ? [cmd] : cmd, globals, { ...(checkOptions ? { checkOptions } : {}), pids: opts.expect?.map((e) => e.pid) ?? [] }),
-                  observe: (pids: readonly number[], units: readonly string[]) => snapshotFor(globals, undefined, { pids: new Set(pids), units, light: true }),
-                }
-              : {}),
+            judge: (cmd: string | readonly string[], checkOptions: CheckOptions | undefined) => {
+              const words = typeof cmd === 'string' ? [cmd] : cmd;
+              return live
+                ? judgeLive(validator, words, globals, { ...(checkOptions ? { checkOptions } : {}), pids: opts.expect?.map((e) => e.pid) ?? [] })
+                : judgeSaved(validator, words, globals, undefined, checkOptions);
+            },
+            ...(live ? { observe: (pids: readonly number[], units: readonly string[]) => snapshotFor(globals, undefined, { pids: new Set(pids), units, light: true }) } : {}),
             confirm: async (verdict) => {
               io.stderr(renderVerdict(verdict, p));
               if (!io.stdinIsTTY) return false;
