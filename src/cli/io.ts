@@ -1,4 +1,4 @@
-import { isatty } from 'node:tty';
+import { createRequire } from 'node:module';
 /** Where the CLI writes and what it knows of its terminal; injected so tests run in-process. */
 export interface CliIo {
   stdout(text: string): void;
@@ -24,12 +24,13 @@ export function processIo(): CliIo {
     },
     stderr: (text) => void process.stderr.write(text),
     stdoutIsTTY: process.stdout.isTTY === true,
-    // isatty(0), not process.stdin.isTTY: touching process.stdin sets up a stream on fd 0,
-    // which only `exec`'s confirmation needs.
-    stdinIsTTY: isatty(0),
+    // Asked only by `exec`'s confirmation, so worked out only then (stdinIsTTY()).
+    get stdinIsTTY() {
+      return stdinIsTTY();
+    },
     env: process.env,
     async confirm(question) {
-      if (!isatty(0)) return false;
+      if (!stdinIsTTY()) return false;
       const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
@@ -40,6 +41,16 @@ export function processIo(): CliIo {
       }
     },
   };
+}
+
+/**
+ * Whether fd 0 is a terminal: isatty(0), not process.stdin.isTTY, which sets up a stream on
+ * fd 0. node:tty is loaded only here: with node:net under it, it costs every run a few
+ * milliseconds that only `exec` needs (a terminal stdout loads it anyway).
+ */
+function stdinIsTTY(): boolean {
+  const { isatty } = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+  return isatty(0);
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set or --no-color is given. */
