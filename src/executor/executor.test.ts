@@ -128,4 +128,25 @@ describe('identityChanges', () => {
       { pid: 12, was: 9, now: null },
     ]);
   });
+
+  test('holds a thread id to the thread\'s own start time, and names its process', () => {
+    const fresh = fakeSnapshot({
+      processes: [fakeProcess({ pid: 10, startTime: 5 })],
+      threads: [
+        { tid: 13, pid: 10, startTime: 8 },
+        { tid: 14, pid: 10, startTime: 9 },
+        { tid: 15, pid: 10, startTime: null },
+      ],
+    });
+    expect(
+      identityChanges(
+        [
+          { pid: 13, startTime: 8 },
+          { pid: 14, startTime: 6 },
+          { pid: 15, startTime: 1 },
+        ],
+        fresh,
+      ),
+    ).toEqual([{ pid: 14, was: 6, now: 9, threadOf: 10 }]);
+  });
 });

@@ -65,14 +65,32 @@ export type ExecOutcome =
 
 export type RefuseReason = 'deny' | 'declined' | 'pid-reused' | 'target-gone' | 'denied-on-recheck';
 
-/** A target whose PID now belongs to a different process (another start time), or is gone. */
-export function identityChanges(expected: readonly Pick<Target, 'pid' | 'startTime'>[], fresh: Snapshot): { pid: number; was: number; now: number | null }[] {
+/** An expected identity that no longer holds: `now` is the start time found there, null if gone. */
+export interface IdentityChange {
+  pid: number;
+  was: number;
+  now: number | null;
+  /** Set when `pid` is a thread id (from `top -H` or `ps -L`): the process it is a thread of. */
+  threadOf?: number;
+}
+
+/**
+ * The expected identities (pid + start time) that a fresh snapshot no longer bears out: the
+ * PID now belongs to a different process (another start time), or is gone. A thread id
+ * (recorded in the snapshot's threads) is held to the thread's own start time.
+ */
+export function identityChanges(expected: readonly Pick<Target, 'pid' | 'startTime'>[], fresh: Snapshot): IdentityChange[] {
   const byPid = new Map(fresh.processes.map((p) => [p.pid, p]));
-  const out: { pid: number; was: number; now: number | null }[] = [];
+  const threads = new Map(fresh.threads.map((t) => [t.tid, t]));
+  const out: IdentityChange[] = [];
   for (const t of expected) {
     if (t.startTime === null) continue;
     const p = byPid.get(t.pid);
-    if (!p) out.push({ pid: t.pid, was: t.startTime, now: null });
+    const thread = p === undefined ? threads.get(t.pid) : undefined;
+    if (thread !== undefined) {
+      // A snapshot from before threads had start times cannot tell: let it pass, as a target without one does.
+      if (thread.startTime !== null && thread.startTime !== t.startTime) out.push({ pid: t.pid, was: t.startTime, now: thread.startTime, threadOf: thread.pid });
+    } else if (!p) out.push({ pid: t.pid, was: t.startTime, now: null });
     else if (p.startTime !== t.startTime) out.push({ pid: t.pid, was: t.startTime, now: p.startTime });
   }
   return out;
@@ -121,11 +139,11 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
   const changed = identityChanges(expected, before);
   const reused = changed.find((c) => c.now !== null);
   if (reused) {
-    return refuse(
-      'pid-reused',
-      `PID ${reused.pid} now belongs to another process (start time ${reused.now}, was ${reused.was}): the target exited and its PID was reused. Nothing was run; check again.`,
-      first.verdict,
-    );
+    const message =
+      reused.threadOf === undefined
+        ? `PID ${reused.pid} now belongs to another process (start time ${reused.now}, was ${reused.was}): the target exited and its PID was reused.`
+        : `Thread ${reused.pid} (of PID ${reused.threadOf}) is another thread now (start time ${reused.now}, was ${reused.was}): the thread expected exited and its id was reused.`;
+    return refuse('pid-reused', `${message} Nothing was run; check again.`, first.verdict);
   }
   const gone = changed.find((c) => c.now === null);
   if (gone) return refuse('target-gone', `PID ${gone.pid} exited before the command ran. Nothing was run; check again.`, first.verdict);

@@ -146,7 +146,7 @@ export function withDetails(snapshot: Snapshot, pids: Iterable<number>, procRoot
 /**
  * The thread ids among `ids`: those that name a thread of a process rather than a process
  * (a thread id opens under /proc, though /proc does not list it), each with the process it
- * belongs to (Tgid in its status). Thread ids come from `top -H`, `ps -L` or a thread dump.
+ * belongs to (Tgid in its status) and its own start time. Thread ids come from `top -H`, `ps -L` or a thread dump.
  */
 export function threadsAmong(reader: FsReader, procRoot: string, ids: Iterable<number>): Thread[] {
   const out: Thread[] = [];
@@ -154,7 +154,10 @@ export function threadsAmong(reader: FsReader, procRoot: string, ids: Iterable<n
     if (!(tid > 0)) continue;
     const text = reader.text(`${procRoot}/${tid}/status`, tid, true);
     const pid = text === null ? null : statusTgid(text);
-    if (pid !== null && pid !== tid) out.push({ tid, pid });
+    if (pid === null || pid === tid) continue;
+    // /proc/TID/stat is the thread's own: its start time tells a reused thread id.
+    const stat = reader.text(`${procRoot}/${tid}/stat`, tid, true);
+    out.push({ tid, pid, startTime: (stat === null ? null : parseStat(stat)?.startTime) ?? null });
   }
   return out;
 }

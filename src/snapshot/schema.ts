@@ -400,6 +400,8 @@ export type Lock = z.infer<typeof LockSchema>;
 export const ThreadSchema = z.object({
   tid: z.number().int(),
   pid: z.number().int(),
+  /** The thread's own start time (clock ticks since boot): with tid, its identity. Null in older snapshots. */
+  startTime: z.number().int().nullable().default(null),
 });
 export type Thread = z.infer<typeof ThreadSchema>;
 

@@ -121,7 +121,7 @@ export function fakeUnit(overrides: Partial<Unit> & { name: string }): Unit {
 }
 
 /** A snapshot with PID 1 (systemd) and the given processes, cgroups and units. */
-export function fakeSnapshot(parts: { processes?: Process[]; cgroups?: Cgroup[]; units?: Unit[]; host?: Partial<Host>; self?: Snapshot['self'] } = {}): Snapshot {
+export function fakeSnapshot(parts: { processes?: Process[]; cgroups?: Cgroup[]; units?: Unit[]; host?: Partial<Host>; self?: Snapshot['self']; threads?: Snapshot['threads'] } = {}): Snapshot {
   const processes = parts.processes ?? [];
   const hasInit = processes.some((p) => p.pid === 1);
   return {
@@ -137,7 +137,7 @@ export function fakeSnapshot(parts: { processes?: Process[]; cgroups?: Cgroup[];
     units: parts.units ?? [],
     series: [],
     locks: [],
-    threads: [],
+    threads: parts.threads ?? [],
     errors: [],
   };
 }

@@ -148,7 +148,7 @@ describe('what a judgement needs read before it is made again on a light snapsho
 
 describe('thread ids (a snapshot records those a command names: Snapshot.threads)', () => {
   /** 503 is a thread of nginx's main process (a Restart=always unit), 1203 of alice's python3. */
-  const host = () => ({ ...validatorHost(), threads: [{ tid: 503, pid: 500 }, { tid: 1203, pid: 1200 }] });
+  const host = () => ({ ...validatorHost(), threads: [{ tid: 503, pid: 500, startTime: null }, { tid: 1203, pid: 1200, startTime: null }] });
 
   test('kill of a thread id is judged as its process: kill -9 of a unit main process stays denied, and says the whole process gets it', () => {
     const verdict = validator.check('kill -9 503', host());

@@ -113,6 +113,21 @@ describe('procdoc exec (executor)', () => {
     expect(decision?.event === 'decision' ? decision.rules.map((r) => r.id) : []).toContain('target-thread');
   });
 
+  test('--expect takes a thread id with the thread\'s own start time: held, it runs; another start time is refused as a reused id', async () => {
+    const t = await startThreaded();
+    const started = readStat(t.tid)?.starttime;
+    expect(started).toBeGreaterThan(0);
+    const held = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    expect(await main(['exec', '--yes', '--json', '--expect', `${t.tid}:${started}`, '--', 'kill', '-CONT', String(t.pid)], held), held.err).toBe(0);
+    expect((JSON.parse(held.out) as { kind: string }).kind).toBe('ran');
+
+    const other = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    expect(await main(['exec', '--yes', '--json', '--expect', `${t.tid}:${started! + 1}`, '--', 'kill', '-CONT', String(t.pid)], other)).toBe(1);
+    const refused = JSON.parse(other.out) as { kind: string; reason: string; message: string };
+    expect(refused).toMatchObject({ kind: 'refused', reason: 'pid-reused' });
+    expect(refused.message).toBe(`Thread ${t.tid} (of PID ${t.pid}) is another thread now (start time ${started}, was ${started! + 1}): the thread expected exited and its id was reused. Nothing was run; check again.`);
+  });
+
   test('a target whose parent does not reap it has exited all the same: verified, a zombie now', async () => {
     const parent = await startProcess('sleep 600 & exec sleep 601');
     const child = await waitFor(() => listProcesses().find((p) => p.ppid === parent.pid && p.comm === 'sleep')?.pid, { timeoutMs: 5000, what: 'the child sleep' });

@@ -10,7 +10,7 @@ import { SnapshotSchema } from '../../src/snapshot/schema.js';
 import { withDetails } from '../../src/snapshot/process.js';
 import { takeSnapshot, type SnapshotOptions } from '../../src/snapshot/take.js';
 import { createV1Cgroup, removeAllCgroups } from '../support/cgroups.js';
-import { readState, readStatus } from '../support/proc-fs.js';
+import { readStat, readState, readStatus } from '../support/proc-fs.js';
 import {
   startPidNamespace,
   startProcess,
@@ -122,14 +122,17 @@ describe('snapshot of real processes', () => {
   it('a thread id asked for is recorded as a thread of its process, which is read instead (pids, and withDetails)', async () => {
     const t = await startThreaded();
     const few = await snap({ pids: new Set([t.tid]), light: true, forAnalysis: false });
-    expect(few.threads).toEqual([{ tid: t.tid, pid: t.pid }]);
+    // With the thread's own start time (/proc/TID/stat), which tells a reused thread id.
+    const own = { tid: t.tid, pid: t.pid, startTime: readStat(t.tid)?.starttime };
+    expect(own.startTime).toBeGreaterThan(0);
+    expect(few.threads).toEqual([own]);
     expect(proc(few, t.pid).comm).toBe('node');
     expect(few.processes.some((p) => p.pid === t.tid)).toBe(false);
     // A snapshot of every process records no threads; withDetails adds the one asked about, and its process's details.
     const all = await snap({ light: true, forAnalysis: false });
     expect(all.threads).toEqual([]);
     const detailed = withDetails(all, [t.tid], '/proc');
-    expect(detailed.threads).toEqual([{ tid: t.tid, pid: t.pid }]);
+    expect(detailed.threads).toEqual([own]);
     expect(proc(detailed, t.pid).oomScoreAdj).toBe(0);
     expect(withDetails(all, [4194303], '/proc').threads).toEqual([]);
   });
