@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as Tty from 'node:tty';
 /** Where the CLI writes and what it knows of its terminal; injected so tests run in-process. */
 export interface CliIo {
   stdout(text: string): void;
@@ -49,7 +50,7 @@ export function processIo(): CliIo {
  * milliseconds that only `exec` needs (a terminal stdout loads it anyway).
  */
 function stdinIsTTY(): boolean {
-  const { isatty } = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+  const { isatty } = createRequire(import.meta.url)('node:tty') as typeof Tty;
   return isatty(0);
 }
 
