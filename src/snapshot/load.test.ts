@@ -35,6 +35,17 @@ describe('parseSnapshot', () => {
     expect(failure(JSON.stringify(s)).message).toMatch(/schema version 2; this procdoc reads version 1/);
   });
 
+  it('says when schemaVersion is missing or not a number, rather than naming it as a version', () => {
+    const { schemaVersion: _, ...without } = fakeSnapshot();
+    expect(failure(JSON.stringify(without)).message).toBe('snap.json has no "schemaVersion"; this procdoc reads version 1.');
+    expect(failure(JSON.stringify({ ...fakeSnapshot(), schemaVersion: '1' })).message).toBe('snap.json has "schemaVersion": "1", not a number; this procdoc reads version 1.');
+  });
+
+  it('rejects a snapshot of no processes: every /proc lists at least its reader', () => {
+    const e = failure(JSON.stringify({ ...fakeSnapshot(), processes: [] }));
+    expect(e.message).toMatch(/processes: a snapshot lists at least one process/);
+  });
+
   it('points at the fields that do not match the schema', () => {
     const s = fakeSnapshot({ processes: [fakeProcess({ pid: 42 })] }) as unknown as { processes: { state: unknown }[] };
     s.processes[1]!.state = 7;

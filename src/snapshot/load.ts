@@ -24,10 +24,16 @@ export function parseSnapshot(text: string, source: string): Snapshot {
     });
   }
   const version = (data as { schemaVersion?: unknown }).schemaVersion;
+  if (typeof version !== 'number') {
+    const found = version === undefined ? 'has no "schemaVersion"' : `has "schemaVersion": ${JSON.stringify(version)}, not a number`;
+    throw new ProcdocError('snapshot-invalid', `${source} ${found}; this procdoc reads version ${SNAPSHOT_SCHEMA_VERSION}.`, {
+      hint: 'The file may be edited by hand; take a fresh one with `procdoc snapshot -o FILE`.',
+    });
+  }
   if (version !== SNAPSHOT_SCHEMA_VERSION) {
     throw new ProcdocError(
       'snapshot-invalid',
-      `${source} is a snapshot of schema version ${String(version)}; this procdoc reads version ${SNAPSHOT_SCHEMA_VERSION}.`,
+      `${source} is a snapshot of schema version ${version}; this procdoc reads version ${SNAPSHOT_SCHEMA_VERSION}.`,
       { hint: 'Take the snapshot again with this version of procdoc, or use the procdoc version that wrote it.' },
     );
   }

@@ -415,7 +415,8 @@ export const SnapshotSchema = z.object({
   self: z.object({ pid: z.number().int(), ancestors: z.array(z.number().int()) }),
   /** Whether every process got the deep tier (--deep). */
   deep: z.boolean(),
-  processes: z.array(ProcessSchema),
+  // Every /proc lists at least the process reading it: a snapshot of none was not read from one.
+  processes: z.array(ProcessSchema).min(1, 'a snapshot lists at least one process'),
   cgroups: z.array(CgroupSchema),
   units: z.array(UnitSchema),
   /** Samples in time order; two or more when the snapshot was sampled. */

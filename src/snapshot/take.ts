@@ -82,6 +82,13 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
       hint: procRoot === '/proc' ? 'Is /proc mounted?' : 'Pass --proc-root a directory laid out like /proc.',
     });
   }
+  // A directory without numbered process entries is not a /proc (a mistyped --proc-root):
+  // reading it would report a healthy host of no processes.
+  if (!entries.some(isPidEntry)) {
+    throw new ProcdocError('proc-unreadable', `${procRoot} lists no processes: it is not a /proc tree.`, {
+      hint: 'Pass --proc-root a directory laid out like /proc (a numbered directory per process), or leave it out to read this machine.',
+    });
+  }
   const { pids, threads } = options.pids === undefined ? { pids: entries.filter(isPidEntry).map(Number), threads: [] } : askedFor(reader, procRoot, options.pids, entries);
   const layout = detectCgroupLayout(reader, sysRoot);
   const users = readUsers(reader, procRoot);
