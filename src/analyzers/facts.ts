@@ -1,8 +1,8 @@
-import type { SnapshotIndex } from '../snapshot/query.js';
+import { printable, type SnapshotIndex } from '../snapshot/query.js';
 import type { Cgroup, Process, Snapshot } from '../snapshot/schema.js';
 import type { Evidence } from './finding.js';
 
-export { label } from '../snapshot/query.js';
+export { label, printable } from '../snapshot/query.js';
 
 /** Shared, pure helpers for analyzers: evidence sources, formatting, sample history. */
 
@@ -178,6 +178,6 @@ export function shellQuote(arg: string): string {
 }
 
 export function shortCommand(p: Process, max = 60): string {
-  const text = p.argv.length > 0 ? p.argv.join(' ') : `[${p.comm}]`;
+  const text = printable(p.argv.length > 0 ? p.argv.join(' ') : `[${p.comm}]`);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

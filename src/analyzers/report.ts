@@ -1,4 +1,5 @@
 import type { Paint } from '../cli/io.js';
+import { printable } from '../snapshot/query.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import type { DiagnoseJson } from './contract.js';
 import type { Finding, Severity } from './finding.js';
@@ -12,7 +13,10 @@ export function toDiagnoseJson(snapshot: Snapshot, findings: readonly Finding[])
 
 const HEADINGS: Record<Severity, string> = { critical: 'CRITICAL', warning: 'WARNING', info: 'INFO' };
 
-/** Short text for a person at 3 a.m.: grouped by severity, evidence trimmed, every command with its verdict. */
+/**
+ * Short text for a person at 3 a.m.: grouped by severity, evidence trimmed, every command with
+ * its verdict. Findings quote what processes call themselves: all of it goes out printable().
+ */
 export function renderDiagnoseText(snapshot: Snapshot, findings: readonly Finding[], paint: Paint, options: { focusPid?: number } = {}): string {
   const lines: string[] = [];
   const counts = (['critical', 'warning', 'info'] as const).map((s) => [s, findings.filter((f) => f.severity === s).length] as const);
@@ -31,15 +35,15 @@ export function renderDiagnoseText(snapshot: Snapshot, findings: readonly Findin
     lines.push('', color(paint.bold(HEADINGS[severity])));
     for (const f of findings.filter((x) => x.severity === severity)) {
       lines.push(`  ${color('●')} ${paint.bold(f.title)} ${paint.dim(`[${f.code}]`)}`);
-      lines.push(...wrap(f.summary, 96).map((l) => `    ${l}`));
-      for (const e of f.evidence.slice(0, 3)) lines.push(paint.dim(`    ${e.source}  ${e.field} = ${String(e.value)}`));
+      lines.push(...wrap(printable(f.summary), 96).map((l) => `    ${l}`));
+      for (const e of f.evidence.slice(0, 3)) lines.push(paint.dim(printable(`    ${e.source}  ${e.field} = ${String(e.value)}`)));
       if (f.evidence.length > 3) lines.push(paint.dim(`    … ${f.evidence.length - 3} more (--json)`));
       for (const r of f.remediation) {
         const decision = r.verdict.decision;
         const tag = decision === 'allow' ? paint.green('[allow]') : decision === 'confirm' ? paint.yellow('[confirm]') : paint.red('[deny]');
-        lines.push(`    → ${r.command}  ${tag}`);
-        lines.push(paint.dim(`      ${r.why}`));
-        if (decision === 'deny') for (const rule of r.verdict.rules.filter((x) => x.decision === 'deny').slice(0, 1)) lines.push(paint.dim(`      not safe here: ${rule.message}`));
+        lines.push(`    → ${printable(r.command)}  ${tag}`);
+        lines.push(paint.dim(`      ${printable(r.why)}`));
+        if (decision === 'deny') for (const rule of r.verdict.rules.filter((x) => x.decision === 'deny').slice(0, 1)) lines.push(paint.dim(`      not safe here: ${printable(rule.message)}`));
       }
     }
   }

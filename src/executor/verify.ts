@@ -1,4 +1,4 @@
-import { indexSnapshot } from '../snapshot/query.js';
+import { indexSnapshot, printable } from '../snapshot/query.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import type { Effect } from '../validator/acc.js';
 import { SIGNAL, defaultAction, listHas, signalName } from '../validator/signals.js';
@@ -42,7 +42,7 @@ export function verifyEffects(effects: readonly Effect[], before: Snapshot, afte
       const was = b.process(e.pid);
       const now = a.process(e.pid);
       const same = now !== undefined && now.startTime === e.startTime;
-      const who = `PID ${e.pid} (${e.comm})`;
+      const who = `PID ${e.pid} (${printable(e.comm)})`;
       // A process that has exited stays a zombie until its parent reaps it: it is gone all the same.
       const live = same && now.state !== 'Z' && now.state !== 'X';
       const goneDetail = same ? `${who} has exited (a zombie until its parent, PID ${now.ppid}, reaps it).` : `${who} is gone.`;

@@ -2,7 +2,7 @@ import type { Finding } from '../analyzers/finding.js';
 import type { PipelineReportLike } from '../context/facts.js';
 import { matchesName, type Intent } from '../context/intent.js';
 import { redactArgv, redactText } from '../context/redact.js';
-import type { SnapshotIndex } from '../snapshot/query.js';
+import { printable, type SnapshotIndex } from '../snapshot/query.js';
 import type { Process } from '../snapshot/schema.js';
 import type { Verdict } from '../validator/verdict.js';
 import { judgeCommands, type Answer } from './answer.js';
@@ -29,9 +29,9 @@ export const OFFLINE_FAMILIES =
   'top CPU or memory consumers (with filters), why a process is stuck, zombies, OOM kills, throttling and pressure, who manages a process, whether a command is safe, and process trees';
 
 const mib = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MiB`;
-const name = (p: Process): string => `${redactText(p.comm)} (${p.pid})`;
+const name = (p: Process): string => `${printable(redactText(p.comm))} (${p.pid})`;
 const cmdline = (p: Process): string => {
-  const text = redactArgv(p.argv).join(' ');
+  const text = printable(redactArgv(p.argv).join(' '));
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 };
 
@@ -342,7 +342,7 @@ function whoManages(input: OfflineInput): Draft {
       parts.push(`the ${u.manager} unit ${u.name}${restart}`);
     }
     if (p.owner.container) parts.push(`a ${p.owner.container.runtime} container ${p.owner.container.id.slice(0, 12)}`);
-    if (p.owner.supervisor) parts.push(`the ${p.owner.supervisor.kind} supervisor ${redactText(p.owner.supervisor.comm)} (${p.owner.supervisor.pid})`);
+    if (p.owner.supervisor) parts.push(`the ${p.owner.supervisor.kind} supervisor ${printable(redactText(p.owner.supervisor.comm))} (${p.owner.supervisor.pid})`);
     const chain = index.ancestors(p.pid).slice(0, 5).map(name).join(' ← ');
     return `${name(p)} is managed by ${parts.length > 0 ? parts.join(', and ') : 'no unit, container or supervisor'}; parents: ${chain || 'none visible'}.`;
   });

@@ -122,5 +122,29 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
 
 /** A short human label for a process: "nginx (4711)". */
 export function label(p: Pick<Process, 'pid' | 'comm'>): string {
-  return `${p.comm} (${p.pid})`;
+  return `${printable(p.comm)} (${p.pid})`;
+}
+
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
+
+/**
+ * Text read from a process (comm, argv, paths) made safe to print in a line meant for a
+ * person: control characters (a newline that forges a line of output, an escape sequence
+ * that recolours or moves the cursor) and bidirectional overrides are shown as escapes,
+ * `\n`, `\e`, `\x07`, `\u202e`. Every name is the process's own choice; none is trusted.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, escaped);
+}
+
+/** printable(), but keeping the lines of a text that has several (an answer, a report). */
+export function printableLines(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => (c === '\n' ? c : escaped(c)));
+}
+
+function escaped(c: string): string {
+  const code = c.charCodeAt(0);
+  return NAMED[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`);
 }

@@ -80,7 +80,7 @@ describe('renderPipelineDot', () => {
     expect(d.startsWith('digraph pipeline {')).toBe(true);
     expect(d.trimEnd().endsWith('}')).toBe(true);
     expect(d).toContain('p21 -> p22 [label="pipe:[100]"];');
-    expect(d).toMatch(/p22 \[label="gr\\"ep\?\[31m \(22\)\\nT: stopped \(state T\)", color=red, penwidth=2\];/);
+    expect(d).toMatch(/p22 \[label="gr\\"ep\\\\e\[31m \(22\)\\nT: stopped \(state T\)", color=red, penwidth=2\];/);
     expect(d).toMatch(/p30 \[label="stray \(30\)[^\]]*style=dashed/);
   });
 });

@@ -1,3 +1,4 @@
+import { printable } from '../../snapshot/query.js';
 import type { VerdictSummary } from '../../validator/verdict.js';
 import type { PipelineReport, ProposedPipelineRemediation, Stage } from './schema.js';
 
@@ -16,14 +17,8 @@ export interface TextStyle {
 
 const plain: TextStyle = { red: (s) => s, yellow: (s) => s, green: (s) => s, bold: (s) => s, dim: (s) => s };
 
-/** Process names and arguments are untrusted: no control characters reach a terminal. */
-function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
-
 function name(s: Pick<Stage, 'comm' | 'pid'>): string {
-  return `${clean(s.comm)} (${s.pid})`;
+  return `${printable(s.comm)} (${s.pid})`;
 }
 
 function pipeLabel(inode: number): string {
@@ -46,7 +41,7 @@ export function renderPipeline(report: RenderableReport, style: TextStyle = plai
   const line = (s: Stage): string => {
     const mark = s.culprit ? style.red('  ◀── culprit') : '';
     const state = s.culprit ? style.red(s.state) : s.progressing ? style.green(s.state) : s.state;
-    return `  ${name(s).padEnd(width)}  ${state}  ${clean(s.doing)}${mark}`;
+    return `  ${name(s).padEnd(width)}  ${state}  ${printable(s.doing)}${mark}`;
   };
   // Stages that write the same pipe (a stage and the children it runs) share a level; an
   // arrow labelled with the pipe leads to the level that reads it.
@@ -80,11 +75,11 @@ export function renderPipeline(report: RenderableReport, style: TextStyle = plai
   }
 
   out.push('');
-  out.push(`${style.bold('Why:')} ${clean(verdict.explanation)}`);
+  out.push(`${style.bold('Why:')} ${printable(verdict.explanation)}`);
   if (verdict.chain.length > 0) {
     out.push('');
     out.push(style.bold('Chain of blame:'));
-    verdict.chain.forEach((c, i) => out.push(`  ${i + 1}. ${clean(c)}`));
+    verdict.chain.forEach((c, i) => out.push(`  ${i + 1}. ${printable(c)}`));
   }
   if (report.remediation.length > 0) {
     out.push('');
@@ -92,9 +87,9 @@ export function renderPipeline(report: RenderableReport, style: TextStyle = plai
     for (const r of report.remediation) {
       const decision = r.verdict?.decision;
       const tag = decision === undefined ? '' : decision === 'allow' ? style.green(' [allow]') : decision === 'confirm' ? style.yellow(' [confirm]') : style.red(' [deny]');
-      out.push(`  $ ${clean(r.command)}${tag}`);
-      out.push(`    ${clean(r.why)}`);
-      for (const rule of r.verdict?.rules ?? []) if (rule.decision !== 'allow') out.push(style.dim(`    ${rule.id}: ${clean(rule.message)}`));
+      out.push(`  $ ${printable(r.command)}${tag}`);
+      out.push(`    ${printable(r.why)}`);
+      for (const rule of r.verdict?.rules ?? []) if (rule.decision !== 'allow') out.push(style.dim(`    ${rule.id}: ${printable(rule.message)}`));
     }
   }
   return `${out.join('\n')}\n`;
@@ -125,7 +120,7 @@ function stageLevels(report: RenderableReport, stages: Stage[]): Stage[][] {
 }
 
 function mermaidText(s: string): string {
-  return clean(s).replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+  return printable(s).replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
 }
 
 /** A Mermaid flowchart: stages left to right, pipes as labelled edges, the culprit in red. */
@@ -156,7 +151,7 @@ export function renderPipelineMermaid(report: RenderableReport): string {
 }
 
 function dotText(s: string): string {
-  return clean(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  return printable(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 }
 
 /** A Graphviz digraph of the same picture. */

@@ -10,7 +10,7 @@ import type { AgentEvent } from '../../llm/loop.js';
 import { loadPrompts, type Prompts } from '../../llm/prompts.js';
 import { loadLlmConfigFile, resolveLlmSettings, type LlmSettings } from '../../llm/settings.js';
 import { toolSpecs } from '../../llm/tools.js';
-import { indexSnapshot } from '../../snapshot/query.js';
+import { indexSnapshot, printable, printableLines } from '../../snapshot/query.js';
 import type { Snapshot } from '../../snapshot/schema.js';
 import type { SnapshotOptions } from '../../snapshot/take.js';
 import { withDetails } from '../../snapshot/process.js';
@@ -231,7 +231,7 @@ function terminalProgress(io: CliIo, color: Paint): { hooks: ChatHooks; onEvent:
           clear();
           spinning = false;
         }
-        io.stderr(color.dim(delta));
+        io.stderr(color.dim(printableLines(delta)));
       },
       onRetry: (attempt, delayMs, reason) => {
         clear();
@@ -252,21 +252,22 @@ function terminalProgress(io: CliIo, color: Paint): { hooks: ChatHooks; onEvent:
   };
 }
 
+/** The answer for a person. The model's text and everything it quotes go out printable: no escape sequence from a process name (or a model repeating one) reaches the terminal. */
 export function renderAnswer(result: AskResult, c: Paint): string {
   const a = result.answer;
-  const out: string[] = [a.summary, ''];
-  if (a.rootCause !== '') out.push(`${c.bold('Root cause:')} ${a.rootCause}`);
-  if (a.evidence.length > 0) out.push(`${c.bold('Evidence:')} ${a.evidence.join(', ')}`);
+  const out: string[] = [printableLines(a.summary), ''];
+  if (a.rootCause !== '') out.push(`${c.bold('Root cause:')} ${printableLines(a.rootCause)}`);
+  if (a.evidence.length > 0) out.push(`${c.bold('Evidence:')} ${printable(a.evidence.join(', '))}`);
   if (a.pids.length > 0) out.push(`${c.bold('PIDs:')} ${a.pids.join(', ')}`);
-  if (result.grounding.droppedEvidence.length > 0) out.push(c.yellow(`Dropped evidence that names nothing in the snapshot: ${result.grounding.droppedEvidence.join(', ')}`));
+  if (result.grounding.droppedEvidence.length > 0) out.push(c.yellow(`Dropped evidence that names nothing in the snapshot: ${printable(result.grounding.droppedEvidence.join(', '))}`));
   if (result.grounding.unknownPids.length > 0) out.push(c.yellow(`PIDs not in the snapshot (exited, or made up): ${result.grounding.unknownPids.join(', ')}`));
   if (a.commands.length > 0) {
     out.push('', c.bold('Commands (checked, not run):'));
     for (const cmd of a.commands) {
       const d = cmd.verdict.decision;
       const tag = d === 'allow' ? c.green('allow  ') : d === 'confirm' ? c.yellow('confirm') : c.red('REFUSED');
-      out.push(`  ${tag} ${cmd.command}${cmd.why === '' ? '' : c.dim(`  — ${cmd.why}`)}`);
-      for (const r of cmd.verdict.rules.filter((r) => r.decision !== 'allow')) out.push(`          ${c.dim(`${r.id}: ${r.message}`)}`);
+      out.push(`  ${tag} ${printable(cmd.command)}${cmd.why === '' ? '' : c.dim(`  — ${printable(cmd.why)}`)}`);
+      for (const r of cmd.verdict.rules.filter((r) => r.decision !== 'allow')) out.push(`          ${c.dim(`${r.id}: ${printable(r.message)}`)}`);
     }
     if (a.commands.some((cmd) => cmd.verdict.decision !== 'deny')) out.push(c.dim('  Run one with `procdoc exec -- COMMAND` (re-checked, confirmed, audited).'));
   }

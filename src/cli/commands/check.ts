@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ProcdocError } from '../../errors.js';
+import { printable } from '../../snapshot/query.js';
 import type { Snapshot } from '../../snapshot/schema.js';
 import { systemUnitsOf } from '../../validator/acc.js';
 import type { Analysis, CheckOptions, Validator } from '../../validator/index.js';
@@ -29,16 +30,17 @@ export function verdictJson(verdict: Verdict): object {
 export function renderVerdict(verdict: Verdict, p: Paint): string {
   const label = { allow: p.green('ALLOW'), confirm: p.yellow('CONFIRM'), deny: p.red('DENY') }[verdict.decision];
   const mark = { allow: p.green('✓'), confirm: p.yellow('?'), deny: p.red('✗') };
-  const lines = [`${p.bold(label)}  ${verdict.command}`];
-  for (const r of verdict.rules) lines.push(`  ${mark[r.decision]} ${p.bold(r.id)}: ${r.message}`);
+  // The command and the names in the rules are the caller's and the processes' text: printable() keeps them to their line.
+  const lines = [`${p.bold(label)}  ${printable(verdict.command)}`];
+  for (const r of verdict.rules) lines.push(`  ${mark[r.decision]} ${p.bold(r.id)}: ${printable(r.message)}`);
   if (verdict.alternatives.length > 0) {
     lines.push(`  ${p.cyan('Instead:')}`);
-    for (const a of verdict.alternatives) lines.push(`    ${a}`);
+    for (const a of verdict.alternatives) lines.push(`    ${printable(a)}`);
   }
   if (verdict.targets.length > 0) {
     lines.push(`  ${p.dim('Targets:')}`);
     for (const t of verdict.targets.slice(0, 12)) {
-      const bits = [t.comm ?? '(gone)', t.startTime !== null ? `start ${t.startTime}` : null, t.unit].filter((b) => b !== null);
+      const bits = [t.comm === null ? '(gone)' : printable(t.comm), t.startTime !== null ? `start ${t.startTime}` : null, t.unit].filter((b) => b !== null);
       lines.push(`    ${t.pid}  ${bits.join(', ')}`);
     }
     if (verdict.targets.length > 12) lines.push(`    … and ${verdict.targets.length - 12} more`);

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ProcdocError } from '../../errors.js';
 import type { Snapshot } from '../../snapshot/schema.js';
+import { printable } from '../../snapshot/query.js';
 import { collectPids, parseDuration } from '../args.js';
 import { pidNotFound } from '../missing.js';
 import type { CommandContext } from '../context.js';
@@ -89,7 +90,7 @@ export function renderSummary(s: Snapshot, color: boolean, savedTo: string | und
   }
   const user = s.processes.filter((p) => !p.kernelThread);
   const row = (p: Snapshot['processes'][number]) =>
-    `  ${String(p.pid).padStart(7)} ${p.state} ${(p.cpu ? `${p.cpu.percent}%` : '-').padStart(6)} ${mib(p.rss).padStart(9)}  ${(p.user ?? String(p.uid)).slice(0, 10).padEnd(10)} ${(p.owner.unit?.name ?? p.owner.container?.runtime ?? '').slice(0, 24).padEnd(24)} ${(p.argv.join(' ') || `[${p.comm}]`).slice(0, 60)}`;
+    `  ${String(p.pid).padStart(7)} ${p.state} ${(p.cpu ? `${p.cpu.percent}%` : '-').padStart(6)} ${mib(p.rss).padStart(9)}  ${(p.user ?? String(p.uid)).slice(0, 10).padEnd(10)} ${(p.owner.unit?.name ?? p.owner.container?.runtime ?? '').slice(0, 24).padEnd(24)} ${printable(p.argv.join(' ') || `[${p.comm}]`).slice(0, 60)}`;
   const header = `  ${'PID'.padStart(7)} S ${'CPU'.padStart(6)} ${'RSS'.padStart(9)}  ${'USER'.padEnd(10)} ${'OWNER'.padEnd(24)} COMMAND`;
   if (s.processes.some((p) => p.cpu !== null)) {
     lines.push('', c.bold('Top CPU'), c.dim(header));
