@@ -55,16 +55,27 @@ const EXPANSIONS: Record<string, string> = {
   arithmetic_expansion: 'an arithmetic expansion',
 };
 
+/** Heredoc repairs per script (see repairHeredoc); each fixes one spot. */
+const MAX_REPAIRS = 32;
+
 /** Parses shell text with tree-sitter-bash into simple commands. */
 export function parseScript(parser: Parser, text: string): ParsedScript {
-  const tree = parser.parse(text);
+  let source = text;
+  let tree = parser.parse(source);
+  for (let i = 0; tree !== null && tree.rootNode.hasError && i < MAX_REPAIRS; i++) {
+    const repaired = repairHeredoc(tree.rootNode, source);
+    if (repaired === null) break;
+    tree.delete();
+    source = repaired;
+    tree = parser.parse(source);
+  }
   if (tree === null) return { commands: [], problems: [{ kind: 'unparseable', message: 'The shell parser returned nothing for this text.' }] };
   try {
     const out: ParsedScript = { commands: [], problems: [] };
     const root = tree.rootNode;
     if (root.hasError) {
       const bad = firstError(root);
-      const where = bad ? ` near "${clip(bad.text || text.slice(bad.startIndex, bad.startIndex + 20))}" (offset ${bad.startIndex})` : '';
+      const where = bad ? ` near "${clip(bad.text || source.slice(bad.startIndex, bad.startIndex + 20))}" (offset ${bad.startIndex})` : '';
       out.problems.push({
         kind: 'unparseable',
         message: `This is not valid shell syntax${where}: an unbalanced quote, bracket or keyword. Fix the syntax and check again.`,
@@ -75,6 +86,41 @@ export function parseScript(parser: Parser, text: string): ParsedScript {
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * Rewrites one spot that tree-sitter-bash 0.25 cannot parse after a heredoc opener into text
+ * that means the same to bash, or returns null. Two such spots:
+ * - an unquoted delimiter written against an operator (`<<EOF;`, `<<EOF|sh`): tree-sitter takes
+ *   `EOF;` as the delimiter, bash ends the word at the operator. A space goes in between.
+ * - `;` or `&` after the opener (`cat <<EOF ; kill 1`): tree-sitter has no rule for it. What
+ *   follows the separator on that line runs after the first command, so it moves to a line of
+ *   its own after the heredoc's body, where any heredoc it opens finds its own body next.
+ * Nothing is dropped but that one `;` or `&`, and what is left unparseable stays denied.
+ */
+function repairHeredoc(root: Node, text: string): string | null {
+  for (const start of root.descendantsOfType('heredoc_start')) {
+    const glued = start ? /^[A-Za-z0-9_.-]+(?=[;&|<>()])/.exec(start.text) : null;
+    if (start && glued) {
+      const at = start.startIndex + glued[0].length;
+      return `${text.slice(0, at)} ${text.slice(at)}`;
+    }
+  }
+  for (const error of root.descendantsOfType('ERROR')) {
+    if (!error || error.childCount !== 1 || (error.child(0)?.type !== ';' && error.child(0)?.type !== '&')) continue;
+    let owner = error.parent;
+    while (owner && owner.type !== 'heredoc_redirect') owner = owner.parent;
+    if (!owner) continue;
+    const opener = owner.children.find((c) => c?.type === 'heredoc_start');
+    const end = owner.children.find((c) => c?.type === 'heredoc_end');
+    const body = owner.children.find((c) => c?.type === 'heredoc_body') ?? end;
+    if (!opener || !end || !body) continue;
+    // The newline that ends the opener's line; the body starts after it.
+    const eol = text.lastIndexOf('\n', body.startIndex - 1);
+    if (error.startIndex < opener.endIndex || eol < error.endIndex) continue;
+    return `${text.slice(0, error.startIndex)}${text.slice(eol, end.endIndex)}\n${text.slice(error.endIndex, eol)}${text.slice(end.endIndex)}`;
+  }
+  return null;
 }
 
 function firstError(node: Node): Node | null {
@@ -100,16 +146,30 @@ function statements(node: Node, redirects: Redirect[], out: ParsedScript): void 
       return;
     case 'redirected_statement': {
       const own: Redirect[] = [...redirects];
+      const heredocs: Heredoc[] = [];
       let body: Node | null = null;
       for (let i = 0; i < node.childCount; i++) {
         const child = node.child(i);
         if (!child) continue;
         const field = node.fieldNameForChild(i);
-        if (field === 'redirect' || isRedirect(child)) own.push(redirect(child, out));
+        if (child.type === 'heredoc_redirect') {
+          const h = heredoc(child, out);
+          heredocs.push(h);
+          own.push(h.redirect, ...h.redirects);
+        } else if (field === 'redirect' || isRedirect(child)) own.push(redirect(child, out));
         else if (field === 'body' || child.isNamed) body = child;
       }
+      const start = out.commands.length;
       if (body) statements(body, own, out);
       else out.commands.push({ words: [], assignments: [], redirects: own, text: node.text });
+      const main = out.commands.length > start ? out.commands.at(-1) : undefined;
+      const words = heredocs.flatMap((h) => h.words);
+      if (words.length > 0) {
+        // `x=1 <<EOF cat`: the words after the opener are the command's.
+        if (main && (body === null || SIMPLE.has(body.type))) main.words.push(...words);
+        else out.problems.push({ kind: 'unparseable', message: `Words follow a heredoc opener where no command can take them (${clip(node.text)}). Fix the syntax and check again.` });
+      }
+      for (const h of heredocs) for (const next of h.then) continuation(next, main, redirects, out);
       return;
     }
     case 'variable_assignment':
@@ -183,22 +243,73 @@ function substitutionsInHeader(node: Node, out: ParsedScript): void {
 }
 
 function isRedirect(node: Node): boolean {
-  return node.type === 'file_redirect' || node.type === 'heredoc_redirect' || node.type === 'herestring_redirect';
+  // heredoc_redirect is not among these: it carries more than a redirection (see heredoc()).
+  return node.type === 'file_redirect' || node.type === 'herestring_redirect';
+}
+
+/** Statements whose simple command can take the words written after a heredoc opener. */
+const SIMPLE = new Set(['command', 'variable_assignment', 'variable_assignments']);
+
+/**
+ * A heredoc redirection as tree-sitter-bash 0.25 builds it: besides the body, the node holds
+ * what follows the opener on its line (`cat <<EOF >out && next`, `cat <<EOF | next`):
+ * redirections and words of the same command, and the statements that run after it.
+ */
+interface Heredoc {
+  redirect: Redirect;
+  redirects: Redirect[];
+  words: Word[];
+  then: { pipe: boolean; node: Node }[];
+}
+
+function heredoc(node: Node, out: ParsedScript): Heredoc {
+  const h: Heredoc = { redirect: { op: '', fd: null, target: null }, redirects: [], words: [], then: [] };
+  for (let i = 0; i < node.childCount; i++) {
+    const child = node.child(i);
+    if (!child) continue;
+    const field = node.fieldNameForChild(i);
+    if (field === 'descriptor' || child.type === 'file_descriptor') h.redirect.fd = Number(child.text);
+    else if (child.type === '<<' || child.type === '<<-') h.redirect.op = child.type;
+    else if (child.type === 'heredoc_body') h.redirect.target = heredocBody(child, out);
+    else if (child.type === 'heredoc_start' || child.type === 'heredoc_end' || child.type === 'ERROR' || !child.isNamed) continue;
+    else if (field === 'redirect' || isRedirect(child)) h.redirects.push(redirect(child, out));
+    else if (field === 'right') h.then.push({ pipe: false, node: child });
+    else if (child.type === 'pipeline') for (const stage of child.namedChildren) if (stage) h.then.push({ pipe: true, node: stage });
+    else if (field === 'argument') h.words.push(word(child, out));
+    else out.problems.push({ kind: 'unparseable', message: `procdoc does not know what "${clip(child.text)}" after a heredoc opener does (${child.type}). Write it on a line of its own and check again.` });
+  }
+  // A heredoc without a body line still reads from its own (empty) text, not from stdin.
+  h.redirect.target ??= { value: '', glob: false, raw: '', dynamic: null };
+  return h;
+}
+
+/** A statement after a heredoc opener's line: `| next` reads the command's output, `&& next` runs after it. */
+function continuation(next: { pipe: boolean; node: Node }, from: SimpleCommand | undefined, inherited: Redirect[], out: ParsedScript): void {
+  statements(next.node, inherited, out);
+  const last = out.commands.at(-1);
+  if (next.pipe && from && last && last !== from && (next.node.type === 'command' || next.node.type === 'redirected_statement')) last.pipedFrom = from;
 }
 
 function command(node: Node, inherited: Redirect[], out: ParsedScript): void {
   const cmd: SimpleCommand = { words: [], assignments: [], redirects: [...inherited], text: node.text };
+  const after: Heredoc[] = [];
   for (let i = 0; i < node.childCount; i++) {
     const child = node.child(i);
     if (!child) continue;
     const field = node.fieldNameForChild(i);
     if (child.type === 'variable_assignment') cmd.assignments.push(assignment(child, out));
-    else if (isRedirect(child)) cmd.redirects.push(redirect(child, out));
+    else if (child.type === 'heredoc_redirect') {
+      const h = heredoc(child, out);
+      cmd.redirects.push(h.redirect, ...h.redirects);
+      cmd.words.push(...h.words);
+      after.push(h);
+    } else if (isRedirect(child)) cmd.redirects.push(redirect(child, out));
     else if (field === 'name') cmd.words.push(word(child.type === 'command_name' ? (child.firstChild ?? child) : child, out));
     else if (field === 'argument') cmd.words.push(word(child, out));
     else if (child.isNamed && child.type !== 'comment') cmd.words.push(word(child, out));
   }
   out.commands.push(cmd);
+  for (const h of after) for (const next of h.then) continuation(next, cmd, [...inherited], out);
 }
 
 function assignment(node: Node, out: ParsedScript): { name: string; value: Word } {
@@ -218,8 +329,6 @@ function redirect(node: Node, out: ParsedScript): Redirect {
     const field = node.fieldNameForChild(i);
     if (field === 'descriptor' || child.type === 'file_descriptor') fd = Number(child.text);
     else if (!child.isNamed) op += child.text;
-    else if (child.type === 'heredoc_start' || child.type === 'heredoc_end') continue;
-    else if (child.type === 'heredoc_body') target = heredocBody(child, out);
     else if (field === 'destination' || target === null) target = word(child, out);
   }
   return { op: op.trim(), fd, target };
