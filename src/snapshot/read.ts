@@ -168,11 +168,16 @@ export class FsReader {
   }
 }
 
+/** Whether this process runs as root: then a permission error is not cured by running as root. */
+const asRoot = process.geteuid?.() === 0;
+
 function describe(code: string): string {
   switch (code) {
     case 'EACCES':
     case 'EPERM':
-      return 'permission denied: run procdoc as root (or the owning user) to read it';
+      return asRoot
+        ? 'permission denied, even to root: the kernel withholds it (ptrace access rules, a capability this procdoc lacks, or a security module)'
+        : 'permission denied: run procdoc as root (or the owning user) to read it';
     case 'ENOENT':
       return 'does not exist';
     case 'EINVAL':

@@ -247,6 +247,18 @@ describe('procdoc pipeline on live pipelines', () => {
     expect((await pipelineJson([String(zombies[0])])).verdict.code).toBe('finished');
   });
 
+  it('calls neither a process with one unreaped child nor that zombie a pipeline (exit 1, saying what each is)', async () => {
+    const s = await startProcess('sleep 0.2 & exec sleep 600');
+    const zombie = await waitFor(() => listProcesses().find((p) => p.ppid === s.pid && p.state === 'Z')?.pid, { timeoutMs: 10_000, what: 'the unreaped sleep' });
+    const parent = await procdoc(['pipeline', String(s.pid)]);
+    expect(parent.code).toBe(1);
+    expect(parent.stdout).toBe('');
+    expect(parent.stderr).toContain(`sleep (${s.pid}) is not part of a pipeline`);
+    const child = await procdoc(['pipeline', String(zombie)]);
+    expect(child.code).toBe(1);
+    expect(child.stderr).toContain(`sleep (${zombie}) has exited: a zombie that its parent, PID ${s.pid}, has not reaped. No pipeline is left to look at.`);
+  });
+
   it('lists the stalled pipeline among all pipelines on the host, and renders diagrams', async () => {
     const s = await startProcess('yes | sleep 600');
     const yesPid = await memberPid(s, 'yes');

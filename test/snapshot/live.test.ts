@@ -238,8 +238,22 @@ describe('procdoc snapshot command', () => {
     expect(r.status).toBe(0);
     const s = JSON.parse(r.stdout) as Snapshot;
     expect(s.host.root).toBe(false);
-    expect(s.errors.some((e) => e.code === 'EACCES' && e.message.includes('root'))).toBe(true);
+    expect(s.errors.some((e) => e.code === 'EACCES' && e.message === 'permission denied: run procdoc as root (or the owning user) to read it')).toBe(true);
     expect(s.processes.some((p) => p.pid === 1)).toBe(true);
+  });
+
+  it('as root in a user namespace (root of a container), does not tell root to run as root', () => {
+    // Root there is not root over the host's processes: /proc/1/exe stays closed to it.
+    const r = spawnSync('unshare', ['--user', '--map-root-user', 'node', CLI, 'snapshot', '--json', '--sample', '0'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as Snapshot;
+    expect(s.host.root).toBe(true);
+    expect(s.errors).toContainEqual({
+      path: '/proc/1/exe',
+      code: 'EACCES',
+      pid: 1,
+      message: 'permission denied, even to root: the kernel withholds it (ptrace access rules, a capability this procdoc lacks, or a security module)',
+    });
   });
 
   it('exits 1 with a message for a PID that does not exist', () => {

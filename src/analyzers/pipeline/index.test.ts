@@ -241,6 +241,13 @@ describe('analyzePipelines: verdicts', () => {
     expect(r.remediation).toEqual([]);
   });
 
+  it('does not call one unreaped child a finished pipeline: a pipeline has two commands at least', () => {
+    const zombie = [pipeStage(21, 'sleep', { state: 'Z', wchan: null, fds: [] })];
+    expect(analyze(zombie, { pid: 20 })).toEqual([]);
+    expect(analyze(zombie, { pid: 21 })).toEqual([]);
+    expect(analyze(zombie, { pgid: 20 })).toEqual([]);
+  });
+
   it('detects a deadlock between two stages feeding each other', () => {
     const r = only([
       pipeStage(21, 'a', { wchan: 'pipe_write', fds: [[0, 101, 'r'], [1, 100, 'w']] }),

@@ -52,7 +52,8 @@ function selectShapes(index: SnapshotIndex, shapes: PipelineShape[], options: Pi
 
 /**
  * A pipeline whose stages have all exited leaves no pipes to follow, only zombies (until
- * their parent reaps them) in the target's process group.
+ * their parent reaps them) in the target's process group. A pipeline has two commands at
+ * least: one zombie is a child its parent has not reaped, not a pipeline.
  */
 function finishedReport(snapshot: Snapshot, index: SnapshotIndex, table: PipeTable, options: PipelineTarget): PipelineReport | undefined {
   let pgid = options.pgid;
@@ -62,7 +63,7 @@ function finishedReport(snapshot: Snapshot, index: SnapshotIndex, table: PipeTab
   const exited = group.filter((p) => p.state === 'Z' || p.state === 'X');
   const target = options.pid === undefined ? undefined : index.process(options.pid);
   const targetDone = target === undefined || target.state === 'Z' || target.state === 'X' || exited.some((z) => z.ppid === target.pid);
-  if (exited.length === 0 || !targetDone) return undefined;
+  if (exited.length < 2 || !targetDone) return undefined;
   const parents = [...new Set(exited.map((z) => z.ppid))].map((ppid) => index.process(ppid)).filter((p): p is Process => p !== undefined);
   const shape: PipelineShape = { stages: exited, holders: [], inodes: [] };
   const explanation =

@@ -158,6 +158,11 @@ export async function runPipelineAnalysis(
         hint: 'Its pipeline is probably done. Run `procdoc pipeline` to list stalled pipelines.',
       });
     }
+    if (p.state === 'Z') {
+      throw new ProcdocError('not-found', `${label(p)} has exited: a zombie that its parent, PID ${p.ppid}, has not reaped. No pipeline is left to look at.`, {
+        hint: `\`procdoc diagnose --pid ${p.ppid}\` looks at the parent that does not reap it.`,
+      });
+    }
     const noFds = p.deep?.fds == null;
     throw new ProcdocError(
       'not-found',
@@ -168,7 +173,9 @@ export async function runPipelineAnalysis(
         hint: noFds
           ? request.from !== undefined
             ? `Save the snapshot with descriptors: \`procdoc snapshot --pid ${p.pid} -o FILE\` (or --deep).`
-            : 'Run procdoc as root (or as the owner of the process) so /proc/PID/fd is readable.'
+            : snapshot.host.root
+              ? `procdoc runs as root, but the kernel withholds /proc/${p.pid}/fd (ptrace access rules, a capability this procdoc lacks, or a security module): run it where it holds that access, e.g. on the host rather than in a container.`
+              : 'Run procdoc as root (or as the owner of the process) so /proc/PID/fd is readable.'
           : "Give the PID of one of the pipeline's commands (`ps -o pid,pgid,stat,wchan,cmd -g PGID` lists a job), or run `procdoc pipeline` to list stalled pipelines.",
       },
     );
