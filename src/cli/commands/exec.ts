@@ -3,7 +3,8 @@ import { ProcdocError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit.js';
 import { paint, useColor } from '../io.js';
-import { commandWords, judgeLive, judgeSaved, renderVerdict, snapshotFor } from './check.js';
+import { procRootView } from '../../executor/live-root.js';
+import { commandWords, judgeLive, renderVerdict, snapshotFor } from './check.js';
 import type { CheckOptions } from '../../validator/index.js';
 
 function parseExpect(value: string, previous: { pid: number; startTime: number }[] = []): { pid: number; startTime: number }[] {
@@ -40,8 +41,17 @@ Examples:
       if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
         throw new ProcdocError('usage', `--timeout ${opts.timeout}: give a positive number of seconds.`);
       }
-      const globals = ctx.globals();
-      const live = globals.procRoot === '/proc';
+      const given = ctx.globals();
+      // The command runs here and signals this machine's PIDs: judging it against a fixture
+      // tree, or a host's /proc from another PID namespace, would judge other processes.
+      const view = procRootView(given.procRoot, { pid: process.pid, statPath: '/proc/self/stat' });
+      if (!view.live) {
+        throw new ProcdocError('usage', `--proc-root ${given.procRoot}: exec runs the command on this machine, but ${view.why}.`, {
+          hint: 'Run exec on the machine itself without --proc-root (or with /proc); procdoc check --proc-root DIR judges a command there without running it.',
+        });
+      }
+      // A view that shows procdoc as itself holds the same processes as /proc, where the service manager is asked too.
+      const globals = { ...given, procRoot: '/proc' };
       const io = ctx.io;
       const p = paint(useColor(io, globals.color));
       const [{ loadValidator }, { executeCommand, auditLogPath }] = await Promise.all([import('../../validator/index.js'), import('../../executor/index.js')]);
@@ -57,11 +67,9 @@ Examples:
             takeSnapshot: (units) => snapshotFor(globals, undefined, { units: units ?? [], light: true }),
             judge: (cmd: string | readonly string[], checkOptions: CheckOptions | undefined) => {
               const words = typeof cmd === 'string' ? [cmd] : cmd;
-              return live
-                ? judgeLive(validator, words, globals, { ...(checkOptions ? { checkOptions } : {}), pids: opts.expect?.map((e) => e.pid) ?? [] })
-                : judgeSaved(validator, words, globals, undefined, checkOptions);
+              return judgeLive(validator, words, globals, { ...(checkOptions ? { checkOptions } : {}), pids: opts.expect?.map((e) => e.pid) ?? [] });
             },
-            ...(live ? { observe: (pids: readonly number[], units: readonly string[]) => snapshotFor(globals, undefined, { pids: new Set(pids), units, light: true }) } : {}),
+            observe: (pids: readonly number[], units: readonly string[]) => snapshotFor(globals, undefined, { pids: new Set(pids), units, light: true }),
             confirm: async (verdict) => {
               io.stderr(renderVerdict(verdict, p));
               if (!io.stdinIsTTY) return false;
