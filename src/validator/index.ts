@@ -134,7 +134,14 @@ function validatorFor(parser: TsParser): Validator {
     } else if (text.includes('\0')) {
       acc.hits.push(hit('unparseable', 'The command contains a NUL byte, which no shell passes through. Remove it.'));
     } else {
-      judgeScript(parse(text), ctx, acc);
+      try {
+        judgeScript(parse(text), ctx, acc);
+      } catch (error) {
+        // parse() refuses trees too deep to walk; this is the net under that, so that no
+        // input turns a verdict into an internal error. A deny is the safe answer.
+        if (!(error instanceof RangeError) || !/call stack/i.test(error.message)) throw error;
+        acc.hits.push(hit('unparseable', 'This command is nested too deeply to judge: following it exhausted the stack. Write it flat and check again.'));
+      }
     }
     const verdict = finalize(display, acc);
     const missing = verdict.targets.flatMap((t) => (t.startTime === null ? [t.pid] : []));

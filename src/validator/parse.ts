@@ -55,6 +55,8 @@ const EXPANSIONS: Record<string, string> = {
   arithmetic_expansion: 'an arithmetic expansion',
 };
 
+/** Deeper than this, a syntax tree is not walked (recursion would exhaust the stack): no real command nests so far. */
+const MAX_TREE_DEPTH = 400;
 /** Heredoc repairs per script (see repairHeredoc); each fixes one spot. */
 const MAX_REPAIRS = 32;
 
@@ -73,6 +75,13 @@ export function parseScript(parser: Parser, text: string): ParsedScript {
   try {
     const out: ParsedScript = { commands: [], problems: [] };
     const root = tree.rootNode;
+    if (deeperThan(root, MAX_TREE_DEPTH)) {
+      out.problems.push({
+        kind: 'too-deep',
+        message: `This command is nested too deeply to judge (more than ${MAX_TREE_DEPTH} levels of subshells, braces, substitutions or expressions). No real command needs that; write it flat and check again.`,
+      });
+      return out;
+    }
     if (root.hasError) {
       const bad = firstError(root);
       const where = bad ? ` near "${clip(bad.text || source.slice(bad.startIndex, bad.startIndex + 20))}" (offset ${bad.startIndex})` : '';
@@ -85,6 +94,20 @@ export function parseScript(parser: Parser, text: string): ParsedScript {
     return out;
   } finally {
     tree.delete();
+  }
+}
+
+/** Whether the tree is deeper than `limit`, found without recursion. */
+function deeperThan(root: Node, limit: number): boolean {
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      if (cursor.currentDepth > limit) return true;
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return false;
+    }
+  } finally {
+    cursor.delete();
   }
 }
 
@@ -123,13 +146,12 @@ function repairHeredoc(root: Node, text: string): string | null {
   return null;
 }
 
-function firstError(node: Node): Node | null {
-  if (node.isError || node.isMissing) return node;
-  for (const child of node.children) {
-    if (child && (child.hasError || child.isMissing || child.isError)) {
-      const found = firstError(child);
-      if (found) return found;
-    }
+/** The first error or missing node, found without recursion (a broken script can be deep). */
+function firstError(root: Node): Node | null {
+  let node: Node | null = root;
+  while (node) {
+    if (node.isError || node.isMissing) return node;
+    node = node.children.find((c) => c !== null && (c.hasError || c.isMissing || c.isError)) ?? null;
   }
   return null;
 }

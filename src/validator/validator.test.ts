@@ -274,6 +274,20 @@ describe('robustness', () => {
     'ünïcødé --flag',
     'cat <<',
   ];
+  test('3000 nested subshells, braces or substitutions are denied as too deep to judge, not an internal error', () => {
+    for (const command of [`${'( '.repeat(3000)}ps${' )'.repeat(3000)}`, `${'{ '.repeat(3000)}ps${'; }'.repeat(3000)}`, `echo ${'"$(echo '.repeat(3000)}x${')"'.repeat(3000)}`]) {
+      const verdict = validator.check(command, validatorHost());
+      expect(verdict.decision).toBe('deny');
+      expect(verdict.rules).toHaveLength(1);
+      expect(verdict.rules[0]?.id).toBe('unparseable');
+      expect(verdict.rules[0]?.message).toMatch(/nested too deeply to judge/);
+    }
+  });
+
+  test('nesting a real command may have is still judged inside', () => {
+    expect(ids(`${'( '.repeat(300)}kill -9 1${' )'.repeat(300)}`)).toEqual(['target-pid1']);
+  });
+
   test.each(odd.map((c) => [JSON.stringify(c).slice(0, 40), c]))('judges %s without throwing', (_label, command) => {
     const verdict = validator.check(command, validatorHost());
     expect(['allow', 'confirm', 'deny']).toContain(verdict.decision);

@@ -52,6 +52,13 @@ describe('procdoc check', () => {
     expect(out).not.toContain('\u001b[');
   });
 
+  test('a command nested too deeply to judge is a deny (exit 20), not an internal error', async () => {
+    const { code, out, err } = await check(`${'('.repeat(3000)}ps${')'.repeat(3000)}`);
+    expect(err).toBe('');
+    expect(code).toBe(20);
+    expect(out).toMatch(/✗ unparseable: This command is nested too deeply to judge/);
+  });
+
   test('no command is bad usage (exit 2) with a hint', async () => {
     const { code, err } = await check();
     expect(code).toBe(2);
