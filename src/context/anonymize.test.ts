@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeProcess, fakeSnapshot } from '../snapshot/testing.js';
+import { buildContext } from './build.js';
 import { createAnonymizer } from './anonymize.js';
 
 describe('createAnonymizer', () => {
@@ -27,5 +28,16 @@ describe('createAnonymizer', () => {
   it('leaves system accounts and system paths alone', () => {
     const anon = createAnonymizer(snapshot);
     expect(anon.apply('root ran /usr/sbin/cron in /system.slice/cron.service')).toBe('root ran /usr/sbin/cron in /system.slice/cron.service');
+  });
+
+  it('hides a short host name too (vm): in the host fields, though not in free text, where it would hit /proc/sys/vm', () => {
+    const short = fakeSnapshot({ host: { hostname: 'vm' } });
+    const anon = createAnonymizer(short);
+    expect(anon.host('vm')).toBe('host_1');
+    expect(anon.apply('read /proc/sys/vm/overcommit_memory')).toBe('read /proc/sys/vm/overcommit_memory');
+    expect(anon.restore('host_1 is fine')).toBe('vm is fine');
+    const context = buildContext({ snapshot: short, findings: [], question: 'what is wrong?', anonymizer: anon });
+    expect(context.text).toContain('host_1');
+    expect(context.text).not.toMatch(/\bvm\b(?!\/)/);
   });
 });

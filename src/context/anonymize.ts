@@ -8,6 +8,12 @@ import type { Snapshot } from '../snapshot/schema.js';
 export interface Anonymizer {
   /** Replaces identifying names in text going out. */
   apply(text: string): string;
+  /**
+   * The snapshot's host name as sent: its placeholder, however short the name. apply()
+   * leaves names under three letters alone in free text (they would hit words and paths,
+   * `vm` in /proc/sys/vm), so the host fields use this.
+   */
+  host(name: string): string;
   /** Maps placeholders in text coming back to the original names. */
   restore(text: string): string;
   /** placeholder -> original, for display and tests. */
@@ -37,10 +43,10 @@ export function createAnonymizer(snapshot: Snapshot): Anonymizer {
   };
   const hosts = new Set<string>();
   const full = snapshot.host.hostname;
-  if (full.length >= 3 && full !== 'localhost') {
+  if (full !== '' && full !== 'localhost') {
     hosts.add(full);
     const short = full.split('.')[0] ?? '';
-    if (short.length >= 3 && short !== full) hosts.add(short);
+    if (short !== '' && short !== full) hosts.add(short);
   }
   [...hosts].sort((a, b) => b.length - a.length).forEach((h, i) => add(h, `host_${i + 1}`));
   const users = new Set<string>();
@@ -49,7 +55,8 @@ export function createAnonymizer(snapshot: Snapshot): Anonymizer {
     if (p.user !== null && p.uid >= 1000 && p.user.length >= 2) users.add(p.user);
   }
   [...users].sort().forEach((u, i) => add(u, `user_${i + 1}`));
-  const names = [...forward.keys()].sort((a, b) => b.length - a.length);
+  // In free text only names of three letters or more: shorter ones would hit words and paths.
+  const names = [...forward.keys()].filter((name) => name.length >= 3).sort((a, b) => b.length - a.length);
   const nameRe = names.length === 0 ? null : new RegExp(`(?<![A-Za-z0-9])(?:${names.map(escapeRe).join('|')})(?![A-Za-z0-9])`, 'g');
   let nextPath = 1;
 
@@ -68,6 +75,7 @@ export function createAnonymizer(snapshot: Snapshot): Anonymizer {
       const withPaths = text.replace(PATH_TOKEN, (path) => mapPath(path));
       return nameRe === null ? withPaths : withPaths.replace(nameRe, (name) => forward.get(name) ?? name);
     },
+    host: (name) => forward.get(name) ?? name,
     restore(text) {
       return text.replace(PLACEHOLDER, (placeholder) => back.get(placeholder) ?? placeholder);
     },
@@ -78,6 +86,7 @@ export function createAnonymizer(snapshot: Snapshot): Anonymizer {
 /** The identity anonymizer, for runs without --anonymize. */
 export const noAnonymizer: Anonymizer = {
   apply: (text) => text,
+  host: (name) => name,
   restore: (text) => text,
   mapping: () => new Map(),
 };

@@ -79,7 +79,7 @@ export function buildContext(input: ContextInput): BuiltContext {
   const memTotal = snapshot.host.meminfo.MemTotal ?? 0;
 
   const preamble = [
-    `Snapshot of ${anon.apply(snapshot.host.hostname)} taken ${snapshot.capturedAt}. Units: memory in MiB/GiB, cpu in % of one CPU over the sample.`,
+    `Snapshot of ${anon.host(snapshot.host.hostname)} taken ${snapshot.capturedAt}. Units: memory in MiB/GiB, cpu in % of one CPU over the sample.`,
     'Fact ids: the entity id at the start of a line plus a key, e.g. P4711.state, CG:/system.slice/x.service:memory.events.oom_kill, U:nginx.service.NRestarts, F:zombie-unreaped#0, H.loadavg.',
   ].join('\n');
   const reserve = 150; // for the omitted-summary lines
@@ -101,7 +101,7 @@ export function buildContext(input: ContextInput): BuiltContext {
   };
 
   const hostLines = section('Host');
-  tryAdd(hostLines, renderHost(snapshot));
+  tryAdd(hostLines, renderHost(snapshot, anon.host(snapshot.host.hostname)));
 
   // Findings, most severe first.
   const findings = input.findings;

@@ -249,12 +249,13 @@ export function renderUnit(u: Unit): string {
   ]);
 }
 
-export function renderHost(s: Snapshot): string {
+/** The host line; `hostname` as it is to be shown (anonymized, or the snapshot's). */
+export function renderHost(s: Snapshot, hostname = s.host.hostname): string {
   const h = s.host;
   const mem = h.meminfo;
   const hostPsi = (kind: 'cpu' | 'memory' | 'io'): string | null => psi(h.pressure, kind);
   return line('H', [
-    ['hostname', untrusted(h.hostname, 60)],
+    ['hostname', untrusted(hostname, 60)],
     ['kernel', h.kernel],
     ['cpus', h.cpus],
     ['memTotal', mem.MemTotal === undefined ? null : mib(mem.MemTotal)],
