@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ProcdocError } from '../errors.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import { systemUnitsOf } from '../validator/acc.js';
 import type { Analysis, CheckOptions, Validator } from '../validator/index.js';
@@ -7,12 +8,12 @@ import { SIGNAL } from '../validator/signals.js';
 import type { Target, Verdict } from '../validator/verdict.js';
 import { appendAudit, type AuditRecord } from './audit.js';
 import { planRun, type RunPlan } from './plan.js';
-import { runPlan, type RunResult } from './run.js';
+import { MAX_TIMEOUT_MS, runPlan, type RunResult } from './run.js';
 import { observed, settled, verifyEffects, type Check } from './verify.js';
 
 export { auditLogPath, appendAudit, type AuditRecord } from './audit.js';
 export { planRun, type RunPlan } from './plan.js';
-export { runPlan, type RunResult } from './run.js';
+export { MAX_TIMEOUT_MS, runPlan, type RunResult } from './run.js';
 export { verifyEffects, settled, type Check } from './verify.js';
 
 export interface ExecRequest {
@@ -101,6 +102,10 @@ export function identityChanges(expected: readonly Pick<Target, 'pid' | 'startTi
  * own process group, verify the effect, and audit every step (synchronously, before and after).
  */
 export async function executeCommand(request: ExecRequest, deps: ExecDeps): Promise<ExecOutcome> {
+  if (!(request.timeoutMs > 0 && request.timeoutMs <= MAX_TIMEOUT_MS)) {
+    // setTimeout fires a delay it cannot hold at once: the command would be killed as it starts.
+    throw new ProcdocError('usage', `A timeout of ${request.timeoutMs} ms is out of range: give 1 to ${MAX_TIMEOUT_MS} ms.`);
+  }
   const id = randomUUID();
   const at = () => deps.now().toISOString();
   const audit = (r: AuditRecord) => appendAudit(deps.auditPath, r);

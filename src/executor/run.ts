@@ -1,6 +1,9 @@
 import { execa } from 'execa';
 import type { RunPlan } from './plan.js';
 
+/** The longest delay setTimeout holds (2^31 - 1 ms, about 24.8 days); it fires a longer one at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export interface RunResult {
   pid: number | null;
   exitCode: number | null;
@@ -25,6 +28,7 @@ export interface RunOptions {
 
 /** Runs a plan in its own process group (detached); on timeout or abort the whole group is killed. */
 export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunResult> {
+  if (!(options.timeoutMs > 0 && options.timeoutMs <= MAX_TIMEOUT_MS)) throw new RangeError(`timeoutMs ${options.timeoutMs} is out of range (1 to ${MAX_TIMEOUT_MS}).`);
   const started = options.now();
   const child = execa(plan.file, plan.args, { detached: true, stdin: 'ignore', reject: false, buffer: false, stripFinalNewline: false, cleanup: false });
   child.stdout?.setEncoding('utf8').on('data', (c: string) => options.onStdout(c));

@@ -181,6 +181,24 @@ describe('procdoc exec (executor)', () => {
     expect(audit()[1]).toMatchObject({ event: 'result', timedOut: true });
   });
 
+  test('a --timeout longer than a timer can hold is bad usage, before anything is judged, run or audited', async () => {
+    const io = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    expect(await main(['exec', '--yes', '--timeout', '3000000', '--', 'sleep', '0.2'], io)).toBe(2);
+    expect(io.err).toBe(
+      'procdoc: --timeout 3000000: at most 2147483 seconds (about 24 days), the longest timer Node.js can set.\n  Give a shorter --timeout; the default is 60.\n',
+    );
+    expect(audit()).toEqual([]);
+    // The executor, given such a timeout by another caller, refuses it too rather than kill the command at once.
+    await expect(executeCommand({ command: 'sleep 0.2', yes: true, timeoutMs: 3_000_000_000 }, deps())).rejects.toThrow(/out of range/);
+    expect(audit()).toEqual([]);
+  });
+
+  test('the longest --timeout a timer holds runs the command to its end', async () => {
+    const io = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    expect(await main(['exec', '--yes', '--timeout', '2147483', '--', 'sleep', '0.2'], io), io.err).toBe(0);
+    expect(audit().find((r) => r.event === 'result')).toMatchObject({ exitCode: 0, timedOut: false });
+  });
+
   test('PID reuse is refused: a new process checked against a dead process identity (--expect)', async () => {
     const old = await startProcess('exec sleep 600');
     const oldStart = readStat(old.pid)!.starttime;

@@ -54,7 +54,12 @@ Examples:
       const globals = { ...given, procRoot: '/proc' };
       const io = ctx.io;
       const p = paint(useColor(io, globals.color));
-      const [{ loadValidator }, { executeCommand, auditLogPath }] = await Promise.all([import('../../validator/index.js'), import('../../executor/index.js')]);
+      const [{ loadValidator }, { executeCommand, auditLogPath, MAX_TIMEOUT_MS }] = await Promise.all([import('../../validator/index.js'), import('../../executor/index.js')]);
+      if (timeoutS * 1000 > MAX_TIMEOUT_MS) {
+        throw new ProcdocError('usage', `--timeout ${opts.timeout}: at most ${Math.floor(MAX_TIMEOUT_MS / 1000)} seconds (about 24 days), the longest timer Node.js can set.`, {
+          hint: 'Give a shorter --timeout; the default is 60.',
+        });
+      }
       const validator = await loadValidator();
       const abort = new AbortController();
       const onSigint = (): void => abort.abort();
