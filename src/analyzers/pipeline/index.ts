@@ -8,7 +8,7 @@ import type { Link, PipelineReport, Stage } from './schema.js';
 // The contract's types; its zod schemas are in schema.ts, for readers and tests (loading zod costs ~100 ms).
 export type * from './schema.js';
 export { PIPELINE_SCHEMA_VERSION } from './version.js';
-export { renderPipeline, renderPipelineDot, renderPipelineMermaid } from './render.js';
+export { renderPipeline, renderPipelineDot, renderPipelineMermaid, renderPipelinesDot, renderPipelinesMermaid } from './render.js';
 
 export interface PipelineTarget {
   /** Any member of the pipeline: a stage, a process holding one of its pipes, or the shell that started it. */

@@ -3,7 +3,7 @@ import { indexSnapshot } from '../../snapshot/query.js';
 import { fakeSnapshot } from '../../snapshot/testing.js';
 import { pipeStage, shellProcess } from './fixture.js';
 import { analyzePipelines } from './index.js';
-import { renderPipeline, renderPipelineDot, renderPipelineMermaid, type RenderableReport } from './render.js';
+import { renderPipeline, renderPipelineDot, renderPipelineMermaid, renderPipelinesDot, renderPipelinesMermaid, type RenderableReport } from './render.js';
 
 function stoppedMiddle(): RenderableReport {
   const snapshot = fakeSnapshot({
@@ -82,5 +82,36 @@ describe('renderPipelineDot', () => {
     expect(d).toContain('p21 -> p22 [label="pipe:[100]"];');
     expect(d).toMatch(/p22 \[label="gr\\"ep\\\\e\[31m \(22\)\\nT: stopped \(state T\)", color=red, penwidth=2\];/);
     expect(d).toMatch(/p30 \[label="stray \(30\)[^\]]*style=dashed/);
+  });
+});
+
+describe('several pipelines in one diagram', () => {
+  /** A second pipeline, as `procdoc pipeline` with no PID lists them: its own stages and pipe. */
+  function another(): RenderableReport {
+    const snapshot = fakeSnapshot({
+      processes: [shellProcess(), pipeStage(41, 'cat', { pgid: 41, fds: [[1, 200, 'w']] }), pipeStage(42, 'sort', { pgid: 41, state: 'T', wchan: 'do_signal_stop', fds: [[0, 200, 'r']] })],
+    });
+    return analyzePipelines(snapshot, indexSnapshot(snapshot))[0]!;
+  }
+
+  it('mermaid: one flowchart with a subgraph per pipeline, every culprit marked', () => {
+    const m = renderPipelinesMermaid([stoppedMiddle(), another()]);
+    expect(m.match(/^flowchart LR$/gm)).toHaveLength(1);
+    expect(m).toMatch(/^ {2}subgraph pipeline1 \["stage-stopped: culprit 22"\]$/m);
+    expect(m).toMatch(/^ {2}subgraph pipeline2 \["stage-stopped: culprit 42"\]$/m);
+    expect(m.match(/^ {2}end$/gm)).toHaveLength(2);
+    expect(m).toContain('    p41 -- "pipe:[200]" --> p42');
+    expect(m).toContain('  class p22 culprit');
+    expect(m).toContain('  class p42 culprit');
+  });
+
+  it('dot: one digraph with a cluster per pipeline; one pipeline renders as before', () => {
+    const d = renderPipelinesDot([stoppedMiddle(), another()]);
+    expect(d.match(/^digraph /gm)).toHaveLength(1);
+    expect(d.match(/^ {2}subgraph cluster_\d \{$/gm)).toHaveLength(2);
+    expect(d).toContain('    p41 -> p42 [label="pipe:[200]"];');
+    expect(d.trimEnd().endsWith('}')).toBe(true);
+    expect(renderPipelinesDot([stoppedMiddle()])).toBe(renderPipelineDot(stoppedMiddle()));
+    expect(renderPipelinesMermaid([stoppedMiddle()])).toBe(renderPipelineMermaid(stoppedMiddle()));
   });
 });

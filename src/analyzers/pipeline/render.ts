@@ -123,31 +123,59 @@ function mermaidText(s: string): string {
   return printable(s).replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
 }
 
-/** A Mermaid flowchart: stages left to right, pipes as labelled edges, the culprit in red. */
+/** A Mermaid flowchart of one pipeline: stages as boxes, pipes as labelled edges, the culprit highlighted. */
 export function renderPipelineMermaid(report: RenderableReport): string {
+  return renderPipelinesMermaid([report]);
+}
+
+/** One Mermaid flowchart of several pipelines (`procdoc pipeline` with no PID), one subgraph each. */
+export function renderPipelinesMermaid(reports: readonly RenderableReport[]): string {
   const out = ['flowchart LR'];
-  for (const s of report.stages) {
-    const text = `${mermaidText(name(s))}<br/>${mermaidText(`${s.state}: ${s.doing}`)}`;
-    out.push(s.role === 'holder' ? `  p${s.pid}(["${text}"])` : `  p${s.pid}["${text}"]`);
-  }
-  for (const l of report.links) {
-    for (const w of l.writers) {
-      for (const r of l.readers) {
-        if (w === r) continue;
-        out.push(`  p${w} -- "${pipeLabel(l.inode)}" --> p${r}`);
-      }
-    }
-  }
-  const known = new Set(report.stages.map((s) => s.pid));
-  for (const s of report.stages) {
-    if (s.role === 'holder' && !report.links.some((l) => l.writers.includes(s.pid) || l.readers.includes(s.pid)) && known.has(s.ppid)) {
-      out.push(`  p${s.ppid} -. "child" .-> p${s.pid}`);
-    }
+  if (reports.length === 1) out.push(...mermaidBody(reports[0]!, '  '));
+  else {
+    reports.forEach((r, i) => {
+      out.push(`  subgraph pipeline${i + 1} ["${mermaidText(title(r))}"]`, ...mermaidBody(r, '    '), '  end');
+    });
   }
   out.push('  classDef culprit fill:#fdd,stroke:#c00,stroke-width:2px');
-  const culprit = report.stages.find((s) => s.culprit);
-  if (culprit) out.push(`  class p${culprit.pid} culprit`);
+  for (const r of reports) {
+    const culprit = r.stages.find((s) => s.culprit);
+    if (culprit) out.push(`  class p${culprit.pid} culprit`);
+  }
   return `${out.join('\n')}\n`;
+}
+
+function mermaidBody(report: RenderableReport, indent: string): string[] {
+  const out: string[] = [];
+  for (const s of report.stages) {
+    const text = `${mermaidText(name(s))}<br/>${mermaidText(`${s.state}: ${s.doing}`)}`;
+    out.push(s.role === 'holder' ? `${indent}p${s.pid}(["${text}"])` : `${indent}p${s.pid}["${text}"]`);
+  }
+  for (const [w, r, inode] of pipeEdges(report)) out.push(`${indent}p${w} -- "${pipeLabel(inode)}" --> p${r}`);
+  for (const s of childHolders(report)) out.push(`${indent}p${s.ppid} -. "child" .-> p${s.pid}`);
+  return out;
+}
+
+/** What a pipeline's diagram is titled: its verdict, and the culprit if there is one. */
+function title(report: RenderableReport): string {
+  return `${report.verdict.code}${report.verdict.culpritPid === null ? '' : `: culprit ${report.verdict.culpritPid}`}`;
+}
+
+/** Writer, reader and pipe inode of every edge to draw. */
+function pipeEdges(report: RenderableReport): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (const l of report.links) {
+    for (const w of l.writers) {
+      for (const r of l.readers) if (w !== r) out.push([w, r, l.inode]);
+    }
+  }
+  return out;
+}
+
+/** Holders tied to the picture only as a child of a stage (no pipe end of theirs is drawn). */
+function childHolders(report: RenderableReport): Stage[] {
+  const known = new Set(report.stages.map((s) => s.pid));
+  return report.stages.filter((s) => s.role === 'holder' && !report.links.some((l) => l.writers.includes(s.pid) || l.readers.includes(s.pid)) && known.has(s.ppid));
 }
 
 function dotText(s: string): string {
@@ -156,28 +184,31 @@ function dotText(s: string): string {
 
 /** A Graphviz digraph of the same picture. */
 export function renderPipelineDot(report: RenderableReport): string {
+  return renderPipelinesDot([report]);
+}
+
+/** One Graphviz digraph of several pipelines, one cluster each. */
+export function renderPipelinesDot(reports: readonly RenderableReport[]): string {
   const out = ['digraph pipeline {', '  rankdir=LR;', '  node [shape=box, fontname="monospace"];'];
-  out.push(`  label="${dotText(`${report.verdict.code}${report.verdict.culpritPid === null ? '' : `: culprit ${report.verdict.culpritPid}`}`)}";`);
+  if (reports.length === 1) out.push(`  label="${dotText(title(reports[0]!))}";`, ...dotBody(reports[0]!, '  '));
+  else {
+    reports.forEach((r, i) => {
+      out.push(`  subgraph cluster_${i + 1} {`, `    label="${dotText(title(r))}";`, ...dotBody(r, '    '), '  }');
+    });
+  }
+  out.push('}');
+  return `${out.join('\n')}\n`;
+}
+
+function dotBody(report: RenderableReport, indent: string): string[] {
+  const out: string[] = [];
   for (const s of report.stages) {
     const attrs = [`label="${dotText(name(s))}\\n${dotText(`${s.state}: ${s.doing}`)}"`];
     if (s.role === 'holder') attrs.push('style=dashed');
     if (s.culprit) attrs.push('color=red', 'penwidth=2');
-    out.push(`  p${s.pid} [${attrs.join(', ')}];`);
+    out.push(`${indent}p${s.pid} [${attrs.join(', ')}];`);
   }
-  for (const l of report.links) {
-    for (const w of l.writers) {
-      for (const r of l.readers) {
-        if (w === r) continue;
-        out.push(`  p${w} -> p${r} [label="${pipeLabel(l.inode)}"];`);
-      }
-    }
-  }
-  const known = new Set(report.stages.map((s) => s.pid));
-  for (const s of report.stages) {
-    if (s.role === 'holder' && !report.links.some((l) => l.writers.includes(s.pid) || l.readers.includes(s.pid)) && known.has(s.ppid)) {
-      out.push(`  p${s.ppid} -> p${s.pid} [style=dotted, label="child"];`);
-    }
-  }
-  out.push('}');
-  return `${out.join('\n')}\n`;
+  for (const [w, r, inode] of pipeEdges(report)) out.push(`${indent}p${w} -> p${r} [label="${pipeLabel(inode)}"];`);
+  for (const s of childHolders(report)) out.push(`${indent}p${s.ppid} -> p${s.pid} [style=dotted, label="child"];`);
+  return out;
 }

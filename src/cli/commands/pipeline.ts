@@ -5,8 +5,8 @@ import {
   isStalled,
   PIPELINE_SCHEMA_VERSION,
   renderPipeline,
-  renderPipelineDot,
-  renderPipelineMermaid,
+  renderPipelinesDot,
+  renderPipelinesMermaid,
   type PipelineJson,
   type PipelineListJson,
   type PipelineReport,
@@ -282,8 +282,14 @@ Exit status: 0 analyzed, 1 no such process / not a pipeline, 2 bad usage.`,
       if (targeted && analysis.reports.length > 1 && flags.format !== 'text') {
         ctx.io.stderr(`procdoc: ${analysis.reports.length} pipelines match; showing the stalled one. Give a stage's PID to choose.\n`);
       }
-      const render = flags.format === 'mermaid' ? renderPipelineMermaid : flags.format === 'dot' ? renderPipelineDot : (r: JudgedPipeline) => renderPipeline(r, c);
-      ctx.io.stdout(shown.map(render).join(flags.format === 'text' ? '\n' : ''));
+      // Several pipelines make one diagram (a subgraph each), so that the output is one valid file.
+      ctx.io.stdout(
+        flags.format === 'mermaid'
+          ? renderPipelinesMermaid(shown)
+          : flags.format === 'dot'
+            ? renderPipelinesDot(shown)
+            : shown.map((r: JudgedPipeline) => renderPipeline(r, c)).join('\n'),
+      );
       if (flags.explain === true && explain !== undefined) {
         ctx.io.stdout(`\n${await explain(analysis, request)}\n`);
       }
