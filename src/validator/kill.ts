@@ -97,7 +97,7 @@ export function signalSpec(spec: string, sig: number, cmd: string, ctx: JudgeCon
       add(acc, 'target-not-found', `There is no process group ${pgid} now (the "-${pgid}" form signals a whole group). Look again with \`ps -o pid,pgid,comm -g ${pgid}\`.`);
       return;
     }
-    for (const p of members) signalProcess(p, sig, ctx, acc);
+    for (const p of members) signalProcess(p, sig, ctx, acc, pgid);
     return;
   }
   const p = existing(n, ctx, acc, `sending ${signalName(sig)}`);

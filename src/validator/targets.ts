@@ -107,8 +107,13 @@ export function existing(pid: number, ctx: JudgeContext, acc: Acc, what: string,
   return p;
 }
 
-/** Judges sending `sig` to one existing process. */
-export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: Acc): void {
+/**
+ * Judges sending `sig` to one existing process. `pgid` is set when the signal goes to its
+ * whole process group (kill -SIG -PGID): the commands offered then name the group too.
+ */
+export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: Acc, pgid: number | null = null): void {
+  const aim = pgid === null ? `${p.pid}` : `-${pgid}`;
+  const stopped = p.state === 'T' || p.state === 't';
   target(acc, p);
   if (sig === 0) return; // existence probe
   effect(acc, { kind: 'signal', pid: p.pid, startTime: p.startTime, comm: p.comm, signal: sig });
@@ -139,7 +144,11 @@ export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: A
     return;
   }
   if (p.state === 'Z') {
-    zombie(p, ctx, acc);
+    if (pgid === null) return zombie(p, ctx, acc);
+    // A pipeline's group often holds a stage that has exited and waits to be reaped: the
+    // group signal is still meant for the living members.
+    const parent = ctx.idx.process(p.ppid);
+    add(acc, 'state-change', `${describe(p)} in group ${pgid} is a zombie: it has exited already, and ${name} does nothing to it. It goes once its parent ${parent ? describe(parent) : `PID ${p.ppid}`} reaps it (or exits).`);
     return;
   }
   const self = isSelf(p, ctx);
@@ -203,8 +212,8 @@ export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: A
       ? ` Its cgroup ${frozen} is FROZEN: thaw it first (echo THAWED > the cgroup's freezer.state), and it will take the signal.`
       : ` It waits in ${p.wchan ?? 'the kernel'}; find the device, mount or lock it waits for (see its kernel stack).`;
     add(acc, 'uninterruptible-target', `${describe(p)} is in uninterruptible sleep (D): ${name} stays pending and it will not exit until that wait ends.${why}`);
-  } else if ((p.state === 'T' || p.state === 't') && sig !== SIGNAL.KILL && sig !== SIGNAL.CONT) {
-    add(acc, 'state-change', `${describe(p)} is stopped (T): ${name} stays pending until it is continued. Send SIGCONT after it (kill -CONT ${p.pid}).`);
+  } else if (stopped && sig !== SIGNAL.KILL && sig !== SIGNAL.CONT) {
+    add(acc, 'state-change', `${describe(p)} is stopped (T): ${name} stays pending until it is continued. Send SIGCONT after it (kill -CONT ${aim}).`);
   }
 
   if (sig !== SIGNAL.KILL && sig !== SIGNAL.STOP && sig !== SIGNAL.CONT) {
@@ -226,9 +235,12 @@ export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: A
       'sigkill-before-sigterm',
       termIgnored
         ? `${describe(p)} ignores SIGTERM, so SIGKILL is the remaining way; it skips all cleanup (temporary files, locks, child processes).`
-        : `SIGKILL gives ${describe(p)} no chance to clean up (temporary files, locks, child processes). Send SIGTERM first and give it a few seconds.`,
+        : stopped
+          ? `SIGKILL gives ${describe(p)} no chance to clean up (temporary files, locks, child processes). Send SIGTERM first; it is stopped (T), so SIGTERM stays pending until you send SIGCONT after it (kill -CONT ${aim}).`
+          : `SIGKILL gives ${describe(p)} no chance to clean up (temporary files, locks, child processes). Send SIGTERM first and give it a few seconds.`,
     );
-    if (!termIgnored) alt(acc, `kill -TERM ${p.pid}`);
+    if (!termIgnored) alt(acc, `kill -TERM ${aim}`);
+    if (!termIgnored && stopped) alt(acc, `kill -CONT ${aim}`);
   }
 
   if (acc.hits.length === before) {

@@ -129,6 +129,50 @@ describe('signals and targets', () => {
     expect(validator.check('kill 1100', validatorHost(), { criticalComms: ['sleep'] }).rules.map((r) => r.id)).toEqual(['target-critical']);
   });
 
+  describe('a process group signalled with -PGID', () => {
+    // A shell pipeline's group: the leader, a worker, and a stage stopped by job control.
+    const group = (stopped: boolean) =>
+      fakeSnapshot({
+        processes: [
+          fakeProcess({ pid: 1, ppid: 0, comm: 'systemd' }),
+          fakeProcess({ pid: 2000, pgid: 2000, comm: 'bash', argv: ['bash', 'job.sh'] }),
+          fakeProcess({ pid: 2001, ppid: 2000, pgid: 2000, comm: 'sleep', argv: ['sleep', '600'] }),
+          fakeProcess({ pid: 2002, ppid: 2000, pgid: 2000, comm: 'grep', argv: ['grep', 'x'], ...(stopped ? { state: 'T' as const, wchan: 'do_signal_stop' } : {}) }),
+        ],
+      });
+
+    test('kill -9 -PGID offers SIGTERM to the group, not to each member', () => {
+      const verdict = validator.check('kill -9 -2000', group(false));
+      expect(verdict.decision).toBe('confirm');
+      expect(verdict.alternatives).toEqual(['kill -TERM -2000']);
+      expect(verdict.targets.map((t) => t.pid)).toEqual([2000, 2001, 2002]);
+    });
+
+    test('with a stopped member, the group is also to be continued, in group form', () => {
+      const verdict = validator.check('kill -9 -2000', group(true));
+      expect(verdict.alternatives).toEqual(['kill -TERM -2000', 'kill -CONT -2000']);
+      const term = validator.check('kill -TERM -2000', group(true));
+      expect(term.rules.find((r) => r.message.includes('is stopped (T)'))?.message).toContain('(kill -CONT -2000)');
+    });
+
+    test('a zombie member does not deny the group signal (it is dead already), so the group alternative is itself usable', () => {
+      // Group 650: reaper 650 and its unreaped child 700.
+      const verdict = validator.check('kill -9 -650', validatorHost());
+      expect(verdict.alternatives[0]).toBe('kill -TERM -650');
+      const term = validator.check('kill -TERM -650', validatorHost());
+      expect(term.decision).toBe('confirm');
+      expect(term.rules.find((r) => r.message.startsWith('PID 700 (child)'))?.message).toMatch(/zombie.*does nothing to it.*PID 650 \(reaper\)/);
+      // Aimed at by itself, a zombie is still denied, with its parent to signal instead.
+      expect(ids('kill -TERM 700')).toEqual(['target-zombie']);
+    });
+
+    test('a single stopped PID gets SIGTERM and SIGCONT as alternatives to SIGKILL', () => {
+      const verdict = validator.check('kill -9 810', validatorHost());
+      expect(verdict.alternatives).toEqual(['kill -TERM 810', 'kill -CONT 810']);
+      expect(verdict.rules.find((r) => r.id === 'sigkill-before-sigterm')?.message).toMatch(/stopped \(T\).*SIGCONT/);
+    });
+  });
+
   test('kill -0 only probes', () => {
     expect(validator.check('kill -0 1100', validatorHost()).decision).toBe('allow');
   });
