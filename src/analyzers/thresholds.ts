@@ -96,9 +96,9 @@ function violation(rule: Rule, value: number): string | null {
 export function parseThresholdOverrides(pairs: readonly string[]): Partial<Thresholds> {
   const out: Record<string, number> = {};
   for (const pair of pairs) {
-    const match = /^([A-Za-z]+)=(.+)$/.exec(pair.trim());
+    const match = /^([A-Za-z]+)=(.*)$/.exec(pair.trim());
     const name = match?.[1];
-    const value = Number(match?.[2]);
+    const value = match?.[2]?.trim() === '' ? Number.NaN : Number(match?.[2]);
     if (name === undefined || !(THRESHOLD_NAMES as string[]).includes(name)) {
       throw new ProcdocError('usage', `Unknown threshold "${pair}".`, {
         hint: `Use --threshold NAME=NUMBER with one of: ${THRESHOLD_NAMES.join(', ')}.`,

@@ -89,6 +89,9 @@ describe('procdoc diagnose on a cgroup v2 host fixture', () => {
       [['diagnose', '--from', join(ROOT, 'package.json'), '--for', '5s'], /cannot be combined with --from/],
       [['diagnose', '--for', 'soon'], /"soon" is not a duration/],
       [[...FIXTURE, 'diagnose', '--threshold', 'bogus=1'], /Unknown threshold/],
+      [[...FIXTURE, 'diagnose', '--threshold', 'runawayCpuPercent='], /Threshold runawayCpuPercent needs a number, got ""/],
+      [[...FIXTURE, 'diagnose', '--pid', '901', '--pid', '902'], /diagnose focuses on one process; --pid was given twice \(901, 902\)/],
+      [['diagnose', '--for', '1m30x'], /"1m30x" is not a duration/],
       [['diagnose', '--bogus'], /unknown option/],
       [['--proc-root', join(scratch, 'nothing'), 'diagnose'], /Cannot list/],
     ];

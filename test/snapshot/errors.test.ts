@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,24 @@ describe('what a snapshot could not read', () => {
       const io = memoryIo();
       expect(await main(['--proc-root', notProc, '--sys-root', join(root, 'sys'), ...command], io), `${command[0]}: ${io.out}${io.err}`).toBe(status);
       expect(io.err).toContain('it is not a /proc tree');
+      expect(io.out).toBe('');
+    }
+  });
+
+  it('-o - writes the JSON to standard output; a path that cannot be written is refused, saying why', async () => {
+    const fixture = ['--proc-root', 'fixtures/hosts/v2-host/proc', '--sys-root', 'fixtures/hosts/v2-host/sys'];
+    const dash = memoryIo();
+    expect(await main([...fixture, 'snapshot', '-o', '-'], dash), dash.err).toBe(0);
+    expect((JSON.parse(dash.out) as { kind: string }).kind).toBe('procdoc-snapshot');
+    expect(existsSync('-')).toBe(false);
+    const cases: [string, string][] = [
+      [join(root, 'no-such-dir', 'x.json'), 'its directory does not exist'],
+      [root, 'it is a directory'],
+    ];
+    for (const [path, why] of cases) {
+      const io = memoryIo();
+      expect(await main([...fixture, 'snapshot', '-o', path], io)).toBe(2);
+      expect(io.err).toContain(`Cannot write ${path}: ${why}.`);
       expect(io.out).toBe('');
     }
   });

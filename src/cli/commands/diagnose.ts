@@ -7,7 +7,7 @@ import { parseThresholdOverrides, THRESHOLD_NAMES, type Thresholds } from '../..
 import { ProcdocError } from '../../errors.js';
 import type { Snapshot } from '../../snapshot/schema.js';
 import type { SnapshotOptions } from '../../snapshot/take.js';
-import { parseDuration, parsePid } from '../args.js';
+import { parseDuration, parsePid, parseWindow } from '../args.js';
 import { pidNotFound } from '../missing.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { EXIT } from '../exit.js';
@@ -52,6 +52,17 @@ export const defaultDiagnosisDeps: DiagnosisDeps = {
   loadValidator: async () => (await import('../../validator/index.js')).loadValidator(),
 };
 
+/** diagnose focuses on one process: a second --pid is an error, not a silent replacement of the first. */
+function onePid(value: string, previous: number | undefined): number {
+  const pid = parsePid(value);
+  if (previous !== undefined) {
+    throw new ProcdocError('usage', `diagnose focuses on one process; --pid was given twice (${previous}, ${pid}).`, {
+      hint: 'Run diagnose once per process, or diagnose without --pid to see the whole host.',
+    });
+  }
+  return pid;
+}
+
 /**
  * Takes (or loads) a snapshot and diagnoses it: findings sorted by severity with judged
  * remediation, plus the snapshot they came from. `--explain` reuses this and hands both to
@@ -60,7 +71,7 @@ export const defaultDiagnosisDeps: DiagnosisDeps = {
 export async function runDiagnosis(globals: Pick<GlobalOptions, 'procRoot' | 'sysRoot'>, request: DiagnosisRequest, deps: DiagnosisDeps = defaultDiagnosisDeps): Promise<Diagnosis> {
   if (request.from !== undefined && request.forMs !== undefined) {
     throw new ProcdocError('usage', '--for samples the live system and cannot be combined with --from.', {
-      hint: 'Take the window when saving: `procdoc snapshot -o FILE` on the host, or drop --for.',
+      hint: 'A saved snapshot holds one moment (and a sample): run `procdoc diagnose --for 30s` on the host itself, or drop --for.',
     });
   }
   if (request.forMs !== undefined && (request.forMs <= 0 || request.forMs > MAX_WINDOW_MS)) {
@@ -116,9 +127,9 @@ interface DiagnoseFlags {
 export function diagnoseCommand(ctx: CommandContext, deps: DiagnosisDeps = defaultDiagnosisDeps): Command {
   return new Command('diagnose')
     .description('find what is wrong on this machine, with evidence and checked remediation (exit 0 OK, 1 warning, 2 critical, 3 unknown)')
-    .addOption(new Option('--pid <pid>', 'focus on this process, its subtree, its group and its owner').argParser(parsePid))
+    .addOption(new Option('--pid <pid>', 'focus on this process, its subtree, its group and its owner').argParser(onePid))
     .option('--from <file>', 'analyze a snapshot saved with `procdoc snapshot -o FILE`')
-    .addOption(new Option('--for <duration>', 'sample over this window (e.g. 30s) to judge sustained patterns: growth, pressure').argParser(parseDuration))
+    .addOption(new Option('--for <duration>', 'sample over this window (30 or 30s, 1m30s) to judge sustained patterns: growth, pressure').argParser(parseWindow))
     .addOption(new Option('--sample <ms>', 'interval between the two samples of a plain run').default(300).argParser(parseDuration))
     .option('--json', 'print the findings as JSON (schemaVersion 1)')
     .option('--explain', 'have the LLM explain the findings in plain words (offline when no LLM is configured); with --json, under "explanation"')

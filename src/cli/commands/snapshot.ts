@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ProcdocError } from '../../errors.js';
 import type { Snapshot } from '../../snapshot/schema.js';
@@ -38,6 +39,11 @@ Examples:
     )
     .action(async (flags: SnapshotFlags) => {
       const globals = ctx.globals();
+      // `-o -` is standard output, as for most tools; any other path is checked before the
+      // snapshot is taken, not found unwritable after a second of reading.
+      const toStdout = flags.output === '-';
+      const output = toStdout ? undefined : flags.output;
+      if (output !== undefined) assertWritable(output);
       const { takeSnapshot } = await import('../../snapshot/take.js');
       const live = globals.procRoot === '/proc';
       const snapshot = await takeSnapshot({
@@ -54,18 +60,46 @@ Examples:
         }
       }
       const json = JSON.stringify(snapshot);
-      if (flags.output !== undefined) {
+      if (output !== undefined) {
         try {
-          writeFileSync(flags.output, `${json}\n`);
+          writeFileSync(output, `${json}\n`);
         } catch (error) {
-          throw new ProcdocError('usage', `Cannot write ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, {
-            hint: 'Choose a path in a directory you can write to.',
-          });
+          throw cannotWrite(output, error);
         }
       }
-      if (flags.json === true) ctx.io.stdout(`${json}\n`);
-      else ctx.io.stdout(renderSummary(snapshot, useColor(ctx.io, globals.color), flags.output));
+      if (flags.json === true || toStdout) ctx.io.stdout(`${json}\n`);
+      else ctx.io.stdout(renderSummary(snapshot, useColor(ctx.io, globals.color), output));
     });
+}
+
+const WRITE_ERRORS: Record<string, string> = {
+  ENOENT: 'its directory does not exist',
+  ENOTDIR: 'part of its path is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EIO: 'the file refused the write (an I/O error)',
+};
+
+function cannotWrite(path: string, error: unknown): ProcdocError {
+  const code = (error as NodeJS.ErrnoException).code ?? String(error);
+  return new ProcdocError('usage', `Cannot write ${path}: ${WRITE_ERRORS[code] ?? code}.`, {
+    hint: 'Choose a path in a directory you can write to, or -o - for standard output.',
+  });
+}
+
+/** Throws cannotWrite() unless `path` can be written: an existing writable file, or a new one in a writable directory. */
+function assertWritable(path: string): void {
+  try {
+    if (existsSync(path)) {
+      if (statSync(path).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      accessSync(path, constants.W_OK);
+    } else accessSync(dirname(resolve(path)), constants.W_OK);
+  } catch (error) {
+    throw cannotWrite(path, error);
+  }
 }
 
 function mib(bytes: number): string {
