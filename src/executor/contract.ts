@@ -17,8 +17,10 @@ export const AuditRecordSchema = z.discriminatedUnion('event', [
     id: z.string(),
     at: z.string(),
     command: z.string(),
-    reason: z.enum(['deny', 'declined', 'pid-reused', 'target-gone', 'denied-on-recheck']),
+    reason: z.enum(['deny', 'declined', 'pid-reused', 'target-gone', 'denied-on-recheck', 'interrupted']),
     message: z.string(),
+    /** With reason interrupted: the signal that stopped procdoc before the command ran. */
+    interruptedBy: z.string().optional(),
     decision: DecisionSchema,
     rules: z.array(RuleHitSchema),
     targets: z.array(TargetSchema),
@@ -46,6 +48,8 @@ export const AuditRecordSchema = z.discriminatedUnion('event', [
     signal: z.string().nullable(),
     timedOut: z.boolean(),
     interrupted: z.boolean(),
+    /** The signal that interrupted procdoc while the command ran (SIGINT, SIGTERM, SIGHUP); absent in records written before it was added. */
+    interruptedBy: z.string().nullable().optional(),
     error: z.string().nullable(),
     durationMs: z.number(),
   }),

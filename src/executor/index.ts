@@ -50,7 +50,10 @@ export interface ExecDeps {
   now(): Date;
   auditPath: string;
   uid: number;
-  /** Aborted on Ctrl-C. */
+  /**
+   * Aborted on Ctrl-C, SIGTERM or SIGHUP, with the signal's name as reason: before the run
+   * nothing runs, during it the command's process group is stopped.
+   */
   signal?: AbortSignal;
   onStdout(chunk: string): void;
   onStderr(chunk: string): void;
@@ -61,10 +64,16 @@ export interface ExecDeps {
 }
 
 export type ExecOutcome =
-  | { kind: 'refused'; id: string; reason: RefuseReason; message: string; verdict: Verdict }
+  | { kind: 'refused'; id: string; reason: RefuseReason; message: string; verdict: Verdict; interruptedBy?: string }
   | { kind: 'ran'; id: string; verdict: Verdict; plan: RunPlan; result: RunResult; checks: Check[] };
 
-export type RefuseReason = 'deny' | 'declined' | 'pid-reused' | 'target-gone' | 'denied-on-recheck';
+export type RefuseReason = 'deny' | 'declined' | 'pid-reused' | 'target-gone' | 'denied-on-recheck' | 'interrupted';
+
+/** The signal an abort names (the CLI aborts with the signal's name), SIGINT when it names none; null when not aborted. */
+export function signalOf(signal: AbortSignal | undefined): string | null {
+  if (signal?.aborted !== true) return null;
+  return typeof signal.reason === 'string' && signal.reason.startsWith('SIG') ? signal.reason : 'SIGINT';
+}
 
 /** An expected identity that no longer holds: `now` is the start time found there, null if gone. */
 export interface IdentityChange {
@@ -109,9 +118,14 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
   const id = randomUUID();
   const at = () => deps.now().toISOString();
   const audit = (r: AuditRecord) => appendAudit(deps.auditPath, r);
-  const refuse = (reason: RefuseReason, message: string, verdict: Verdict): ExecOutcome => {
-    audit({ event: 'refused', id, at: at(), command: verdict.command, reason, message, decision: verdict.decision, rules: verdict.rules, targets: verdict.targets, uid: deps.uid });
-    return { kind: 'refused', id, reason, message, verdict };
+  const refuse = (reason: RefuseReason, message: string, verdict: Verdict, more: { interruptedBy?: string } = {}): ExecOutcome => {
+    audit({ event: 'refused', id, at: at(), command: verdict.command, reason, message, decision: verdict.decision, rules: verdict.rules, targets: verdict.targets, uid: deps.uid, ...more });
+    return { kind: 'refused', id, reason, message, verdict, ...more };
+  };
+  /** The refusal when the caller was interrupted (deps.signal) before the command ran, else null. */
+  const interrupted = (verdict: Verdict): ExecOutcome | null => {
+    const by = signalOf(deps.signal);
+    return by === null ? null : refuse('interrupted', `Interrupted by ${by} before it ran. Nothing was run.`, verdict, { interruptedBy: by });
   };
 
   const judgeFresh = async (units: readonly string[]): Promise<{ analysis: Analysis; snapshot: Snapshot }> => {
@@ -121,6 +135,8 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
   };
 
   const first = (await judgeFresh([])).analysis;
+  const early = interrupted(first.verdict);
+  if (early !== null) return early;
   if (first.verdict.decision === 'deny') return refuse('deny', 'The validator denies this command; procdoc never runs a denied command.', first.verdict);
   let confirmedBy: 'not-needed' | 'flag' | 'prompt' = 'not-needed';
   if (first.verdict.decision === 'confirm') {
@@ -160,6 +176,10 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
     else return refuse('declined', 'Not confirmed: on a fresh snapshot it needs a yes.', second.verdict);
   }
 
+  // Interrupted while it was judged again or asked about: stop here, before anything runs.
+  const late = interrupted(second.verdict);
+  if (late !== null) return late;
+
   const plan = planRun(deps.validator.parse(second.text), second.text);
   audit({
     event: 'decision',
@@ -188,10 +208,10 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    audit({ event: 'result', id, at: at(), command: second.verdict.command, exitCode: null, signal: null, timedOut: false, interrupted: false, error: message, durationMs: 0 });
+    audit({ event: 'result', id, at: at(), command: second.verdict.command, exitCode: null, signal: null, timedOut: false, interrupted: false, interruptedBy: null, error: message, durationMs: 0 });
     throw error;
   }
-  audit({ event: 'result', id, at: at(), command: second.verdict.command, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, interrupted: result.interrupted, error: result.error, durationMs: result.durationMs });
+  audit({ event: 'result', id, at: at(), command: second.verdict.command, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, interrupted: result.interrupted, interruptedBy: result.interruptedBy, error: result.error, durationMs: result.durationMs });
 
   let checks: Check[] = [];
   if (!result.interrupted && second.effects.length > 0) {

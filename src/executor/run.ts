@@ -10,6 +10,8 @@ export interface RunResult {
   signal: string | null;
   timedOut: boolean;
   interrupted: boolean;
+  /** The signal that interrupted procdoc (the abort's reason, when it names one), or null. */
+  interruptedBy: string | null;
   /** Why it could not run at all (ENOENT…), or null. */
   error: string | null;
   durationMs: number;
@@ -19,7 +21,7 @@ export interface RunOptions {
   timeoutMs: number;
   /** Time between SIGTERM and SIGKILL of the group on timeout or interrupt. */
   graceMs: number;
-  /** Aborted on Ctrl-C: the child's group is stopped and the result says interrupted. */
+  /** Aborted on Ctrl-C, SIGTERM or SIGHUP (the reason names it): the child's group is stopped and the result says interrupted. */
   signal?: AbortSignal;
   now(): number;
   onStdout(chunk: string): void;
@@ -72,6 +74,7 @@ export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunRe
       signal: result.signal ?? null,
       timedOut,
       interrupted,
+      interruptedBy: interrupted && typeof options.signal?.reason === 'string' ? options.signal.reason : null,
       error: spawnError ?? null,
       durationMs: options.now() - started,
     };

@@ -10,7 +10,9 @@ import { executeCommand, type AuditRecord, type ExecDeps } from '../../src/execu
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 import { loadValidator, type Validator } from '../../src/validator/index.js';
-import { listProcesses, readStat, startProcess, startThreaded, stopAll, waitFor, exitedDetail } from '../support/procs.js';
+import { descendantsOf } from '../support/proc-fs.js';
+import { listProcesses, readState, readStat, startProcess, startStopped, startThreaded, stopAll, waitFor, exitedDetail } from '../support/procs.js';
+import { runInPty } from '../support/pty.js';
 
 let validator: Validator;
 let stateDir: string;
@@ -224,23 +226,63 @@ describe('procdoc exec (executor)', () => {
     expect(readStat(p.pid)?.state).toBe('S');
   });
 
-  test('Ctrl-C during the command stops its group, and both audit records are there', async () => {
-    const marker = `procdoc-sigint-${process.pid}`;
+  test.each([
+    ['SIGINT (Ctrl-C)', 'SIGINT', 130],
+    ['SIGTERM', 'SIGTERM', 143],
+    ['SIGHUP (the terminal went away)', 'SIGHUP', 129],
+  ] as const)('%s during the command stops its group, both audit records are there, and procdoc exits 128+signal', async (_name, sig, status) => {
+    const marker = `procdoc-${sig.toLowerCase()}-${process.pid}`;
     const child = spawn('node', ['bin/procdoc.js', 'exec', '--yes', '--', `bash -c 'exec -a ${marker} sleep 60'`], {
       cwd: process.cwd(),
       env: { ...process.env, XDG_STATE_HOME: stateDir },
       stdio: 'ignore',
     });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
     await waitFor(() => running(marker), { timeoutMs: 20_000, what: 'the command to start' });
     expect(audit().map((r) => r.event)).toEqual(['decision']);
-    child.kill('SIGINT');
+    child.kill(sig);
     const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
     if (code === 'hung') child.kill('SIGKILL');
-    expect(code).toBe(130);
+    expect(code).toBe(status);
     expect(audit().map((r) => r.event)).toEqual(['decision', 'result']);
-    expect(audit()[1]).toMatchObject({ event: 'result', interrupted: true });
+    expect(audit()[1]).toMatchObject({ event: 'result', interrupted: true, interruptedBy: sig });
     await waitFor(() => !running(marker), { timeoutMs: 5000, what: 'the command to be gone' });
+  });
+
+  test('interrupted before the command runs (while it is judged): nothing runs, and the refusal says so', async () => {
+    const p = await startStopped();
+    let ran = false;
+    const outcome = await executeCommand(
+      { command: ['kill', '-CONT', String(p.pid)], yes: true, timeoutMs: 5000 },
+      deps({ signal: AbortSignal.abort('SIGTERM'), run: () => ((ran = true), Promise.reject(new Error('must not run'))) }),
+    );
+    expect(outcome).toMatchObject({ kind: 'refused', reason: 'interrupted', interruptedBy: 'SIGTERM', message: 'Interrupted by SIGTERM before it ran. Nothing was run.' });
+    expect(ran).toBe(false);
+    expect(audit()).toMatchObject([{ event: 'refused', reason: 'interrupted', interruptedBy: 'SIGTERM' }]);
+    expect(readState(p.pid)).toBe('T');
+  });
+
+  test('SIGTERM while procdoc waits at the prompt ends it at once: nothing runs', async () => {
+    const target = await startStopped();
+    const err = join(stateDir, 'stderr');
+    const rc = join(stateDir, 'rc');
+    // On a terminal (stdin), with stderr in a file to see the prompt; the shell records how procdoc ended.
+    const pty = await runInPty(`XDG_STATE_HOME=${stateDir} node ${process.cwd()}/bin/procdoc.js exec -- kill -CONT ${target.pid} 2>${err}; echo $? >${rc}`);
+    await waitFor(() => existsSync(err) && readFileSync(err, 'utf8').includes('Run it? [y/N]'), { timeoutMs: 20_000, what: 'the prompt' });
+    const procdoc = descendantsOf(pty.pid).find((pid) => {
+      try {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return argv[0] === 'node' && argv[1]?.endsWith('bin/procdoc.js') === true;
+      } catch {
+        return false;
+      }
+    });
+    expect(procdoc).toBeDefined();
+    process.kill(procdoc!, 'SIGTERM');
+    const status = await waitFor(() => (existsSync(rc) && readFileSync(rc, 'utf8').trim() !== '' ? readFileSync(rc, 'utf8').trim() : undefined), { timeoutMs: 10_000, what: 'procdoc to end' });
+    expect(status).toBe('143');
+    expect(readState(target.pid)).toBe('T');
+    expect(audit()).toEqual([]);
   });
 });
 

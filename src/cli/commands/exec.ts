@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { Command, Option } from 'commander';
 import { ProcdocError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
@@ -6,6 +7,14 @@ import { paint, useColor } from '../io.js';
 import { procRootView } from '../../executor/live-root.js';
 import { commandWords, judgeLive, renderVerdict, snapshotFor } from './check.js';
 import type { CheckOptions } from '../../validator/index.js';
+
+/** The signals that stop exec as Ctrl-C does: the command's group is stopped, the result audited, and procdoc exits 128+signal. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** The exit status of a process ended by this signal, as a shell reports it (128 + its number). */
+function exitStatusFor(signal: string): number {
+  return 128 + (constants.signals[signal as NodeJS.Signals] ?? constants.signals.SIGINT);
+}
 
 function parseExpect(value: string, previous: { pid: number; startTime: number }[] = []): { pid: number; startTime: number }[] {
   const m = /^(\d+):(\d+)$/.exec(value);
@@ -62,8 +71,21 @@ Examples:
       }
       const validator = await loadValidator();
       const abort = new AbortController();
-      const onSigint = (): void => abort.abort();
-      process.on('SIGINT', onSigint);
+      // While it waits for an answer at the terminal, nothing has run and the prompt cannot
+      // be cancelled: a signal then ends procdoc as it would without a handler.
+      let asking = false;
+      const stopListening = (): void => {
+        for (const s of STOP_SIGNALS) process.off(s, onSignal);
+      };
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (asking) {
+          stopListening();
+          process.kill(process.pid, signal);
+          return;
+        }
+        if (!abort.signal.aborted) abort.abort(signal);
+      };
+      for (const s of STOP_SIGNALS) process.on(s, onSignal);
       try {
         const outcome = await executeCommand(
           { command, yes: opts.yes === true, timeoutMs: timeoutS * 1000, ...(opts.expect ? { expect: opts.expect } : {}) },
@@ -78,7 +100,12 @@ Examples:
             confirm: async (verdict) => {
               io.stderr(renderVerdict(verdict, p));
               if (!io.stdinIsTTY) return false;
-              return io.confirm('Run it?');
+              asking = true;
+              try {
+                return await io.confirm('Run it?');
+              } finally {
+                asking = false;
+              }
             },
             now: () => new Date(),
             auditPath: auditLogPath(io.env),
@@ -94,6 +121,11 @@ Examples:
         );
         if (opts.json === true) {
           io.stdout(`${JSON.stringify({ schemaVersion: 1, ...outcome }, null, 2)}\n`);
+        }
+        if (outcome.kind === 'refused' && outcome.reason === 'interrupted') {
+          ctx.setExitCode(exitStatusFor(outcome.interruptedBy ?? 'SIGINT'));
+          io.stderr(`procdoc: interrupted by ${outcome.interruptedBy ?? 'SIGINT'} before the command ran; nothing was run (the audit log records it).\n`);
+          return;
         }
         if (outcome.kind === 'refused') {
           if (opts.json !== true) io.stderr(renderVerdict(outcome.verdict, p));
@@ -116,8 +148,16 @@ Examples:
         }
         if (r.error !== null) throw new ProcdocError('exec-failed', `could not run the command: ${r.error}`, { hint: 'Check that the program exists and is on PATH.' });
         if (r.interrupted) {
-          ctx.setExitCode(130);
-          io.stderr('procdoc: interrupted; the command\'s process group was stopped and the audit log records it.\n');
+          const by = r.interruptedBy ?? 'SIGINT';
+          ctx.setExitCode(exitStatusFor(by));
+          io.stderr(`procdoc: interrupted by ${by}; the command's process group was stopped and the audit log records it.\n`);
+          return;
+        }
+        if (abort.signal.aborted) {
+          // The command had ended; the signal came while its effect was being verified.
+          const by = typeof abort.signal.reason === 'string' ? abort.signal.reason : 'SIGINT';
+          ctx.setExitCode(exitStatusFor(by));
+          io.stderr(`procdoc: interrupted by ${by} while verifying the effect; the command itself had ended (${r.signal !== null ? `killed by ${r.signal}` : `exit status ${r.exitCode}`}).\n`);
           return;
         }
         if (r.timedOut) throw new ProcdocError('exec-failed', `the command ran longer than ${timeoutS}s; its process group was killed.`, { hint: 'Raise --timeout if it needs longer.' });
@@ -125,7 +165,7 @@ Examples:
         if (outcome.checks.some((c) => c.ok === false)) throw new ProcdocError('exec-failed', 'the command ran but its effect could not be verified (see above).', { hint: 'Look again with procdoc diagnose.' });
         ctx.setExitCode(EXIT.ok);
       } finally {
-        process.off('SIGINT', onSigint);
+        stopListening();
       }
     });
 }
