@@ -124,8 +124,9 @@ function topBy(input: OfflineInput, metric: 'cpu' | 'memory'): Draft {
     const v = metric === 'cpu' ? (p.cpu?.percent ?? 0) : t.percent ? (memTotal > 0 ? (p.rss / memTotal) * 100 : 0) : p.rss;
     return t.op === '>' ? v > t.value : v < t.value;
   };
+  // procdoc itself (busy reading /proc while it was read) is not what the question is about.
   const list = index.snapshot.processes
-    .filter((p) => !p.kernelThread && p.state !== 'Z')
+    .filter((p) => !p.kernelThread && p.state !== 'Z' && p.pid !== index.snapshot.self.pid)
     .filter((p) => intent.names.length === 0 || intent.names.some((n) => matchesName(p, n)))
     .filter((p) => intent.user === null || p.user === intent.user)
     .filter(passes)

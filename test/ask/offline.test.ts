@@ -37,6 +37,15 @@ describe('offline ask against live processes', () => {
     expect(r.answer.evidence).toContain(`P${hog.pid}.rss`);
   });
 
+  it('leaves procdoc itself out of the top consumers', async () => {
+    const r = await askJson(['--offline', 'top 5 processes by memory']);
+    expect(r.answer.pids).toHaveLength(5);
+    // procdoc runs in this test process; it is bigger than the last one named, so it was left out, not outranked.
+    expect(r.answer.pids).not.toContain(process.pid);
+    const rss = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    expect(rss(process.pid)).toBeGreaterThan(rss(r.answer.pids.at(-1)!));
+  });
+
   it('zombies: names the parent and proposes signalling it, never the zombie', async () => {
     const z = await startZombie();
     const r = await askJson(['--offline', 'are there any zombie processes?']);

@@ -122,7 +122,8 @@ export function renderSummary(s: Snapshot, color: boolean, savedTo: string | und
     const psi = (name: string, v: { some: { avg10: number } } | null) => (v ? `${name} ${v.some.avg10}%` : null);
     lines.push(`pressure (some, avg10): ${[psi('cpu', h.pressure.cpu), psi('memory', h.pressure.memory), psi('io', h.pressure.io)].filter(Boolean).join('  ')}`);
   }
-  const user = s.processes.filter((p) => !p.kernelThread);
+  // procdoc itself, busy reading /proc as it is listed, is no consumer the reader is looking for.
+  const user = s.processes.filter((p) => !p.kernelThread && p.pid !== s.self.pid);
   const row = (p: Snapshot['processes'][number]) =>
     `  ${String(p.pid).padStart(7)} ${p.state} ${(p.cpu ? `${p.cpu.percent}%` : '-').padStart(6)} ${mib(p.rss).padStart(9)}  ${(p.user ?? String(p.uid)).slice(0, 10).padEnd(10)} ${(p.owner.unit?.name ?? p.owner.container?.runtime ?? '').slice(0, 24).padEnd(24)} ${printable(p.argv.join(' ') || `[${p.comm}]`).slice(0, 60)}`;
   const header = `  ${'PID'.padStart(7)} S ${'CPU'.padStart(6)} ${'RSS'.padStart(9)}  ${'USER'.padEnd(10)} ${'OWNER'.padEnd(24)} COMMAND`;
