@@ -80,6 +80,14 @@ describe('procdoc diagnose on a cgroup v2 host fixture', () => {
     expect((await run([...FIXTURE, '--no-color', 'diagnose'], { tty: true })).out).not.toContain('\u001b[');
   });
 
+  it('--sample with --from is refused by pipeline and ask too: a saved snapshot cannot be sampled again', async () => {
+    for (const argv of [['pipeline', '--from', join(ROOT, 'package.json'), '--sample', '1000'], ['ask', '--offline', '--from', join(ROOT, 'package.json'), '--sample', '1000', 'what is wrong?']]) {
+      const r = await run(argv);
+      expect({ argv, code: r.code }).toEqual({ argv, code: 2 });
+      expect(r.err).toMatch(/option '--sample <ms>' cannot be used with option '--from <file>'/);
+    }
+  });
+
   it('exits 3 with a clear message when it cannot diagnose', async () => {
     const cases: [string[], RegExp][] = [
       [[...FIXTURE, 'diagnose', '--pid', '4242'], /No process 4242 on this host/],
@@ -88,6 +96,7 @@ describe('procdoc diagnose on a cgroup v2 host fixture', () => {
       [['diagnose', '--from', join(ROOT, 'package.json')], /not a procdoc snapshot/],
       [['diagnose', '--from', join(ROOT, 'package.json'), '--for', '5s'], /cannot be combined with --from/],
       [['diagnose', '--for', 'soon'], /"soon" is not a duration/],
+      [['diagnose', '--from', join(ROOT, 'package.json'), '--sample', '1000'], /option '--sample <ms>' cannot be used with option '--from <file>'/],
       [[...FIXTURE, 'diagnose', '--threshold', 'bogus=1'], /Unknown threshold/],
       [[...FIXTURE, 'diagnose', '--threshold', 'runawayCpuPercent='], /Threshold runawayCpuPercent needs a number, got ""/],
       [[...FIXTURE, 'diagnose', '--pid', '901', '--pid', '902'], /diagnose focuses on one process; --pid was given twice \(901, 902\)/],

@@ -54,7 +54,7 @@ export function askCommand(ctx: CommandContext, deps: AskDeps = defaultAskDeps):
     .option('--show-context', 'print exactly what would be sent to the LLM, and exit without sending it')
     .option('--anonymize', 'replace user names, host names and paths with placeholders before sending (mapped back in the answer)')
     .option('--from <file>', 'ask about a snapshot saved with `procdoc snapshot -o FILE`')
-    .addOption(new Option('--sample <ms>', 'interval between the two samples of the snapshot').default(300).argParser(parseDuration))
+    .addOption(new Option('--sample <ms>', 'interval between the two samples of the snapshot').default(300).argParser(parseDuration).conflicts('from'))
     .addHelpText(
       'after',
       `

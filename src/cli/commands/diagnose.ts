@@ -130,7 +130,7 @@ export function diagnoseCommand(ctx: CommandContext, deps: DiagnosisDeps = defau
     .addOption(new Option('--pid <pid>', 'focus on this process, its subtree, its group and its owner').argParser(onePid))
     .option('--from <file>', 'analyze a snapshot saved with `procdoc snapshot -o FILE`')
     .addOption(new Option('--for <duration>', 'sample over this window (30 or 30s, 1m30s) to judge sustained patterns: growth, pressure').argParser(parseWindow))
-    .addOption(new Option('--sample <ms>', 'interval between the two samples of a plain run').default(300).argParser(parseDuration))
+    .addOption(new Option('--sample <ms>', 'interval between the two samples of a plain run').default(300).argParser(parseDuration).conflicts('from'))
     .option('--json', 'print the findings as JSON (schemaVersion 1)')
     .option('--explain', 'have the LLM explain the findings in plain words (offline when no LLM is configured); with --json, under "explanation"')
     .option('--threshold <name=value...>', `override a threshold (repeatable): ${THRESHOLD_NAMES.join(', ')}`)

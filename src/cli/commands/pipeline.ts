@@ -220,7 +220,7 @@ export function pipelineCommand(
     .addOption(new Option('--format <format>', 'text picture, or a diagram').choices(['text', 'mermaid', 'dot']).default('text'))
     .option('--explain', 'have the LLM explain the analysis in plain words (offline when no LLM is configured)')
     .option('--from <file>', 'analyze a saved snapshot (procdoc snapshot --deep -o FILE) instead of this host')
-    .addOption(new Option('--sample <ms>', `sample twice this far apart to tell slow from hung (default ${DEFAULT_PIPELINE_SAMPLE_MS})`).argParser(parseDuration))
+    .addOption(new Option('--sample <ms>', `sample twice this far apart to tell slow from hung (default ${DEFAULT_PIPELINE_SAMPLE_MS})`).argParser(parseDuration).conflicts('from'))
     .option('--deep', "read every process's descriptors at once (otherwise only when the pipeline looks incomplete)")
     .addHelpText(
       'after',
