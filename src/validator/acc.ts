@@ -78,6 +78,20 @@ export function target(acc: Acc, p: Process | { pid: number }): void {
   }
 }
 
+/**
+ * A thread id that an action changes by itself (renice, chrt, taskset, ionice of a TID):
+ * the target is the thread, held to its own start time, named by its process's comm and unit.
+ */
+export function targetThread(acc: Acc, tid: number, startTime: number | null, owner: Process): void {
+  if (acc.targets.has(tid)) return;
+  acc.targets.set(tid, { pid: tid, startTime, comm: owner.comm, unit: owner.owner.unit?.name ?? null });
+}
+
+/** How a message names what an action reaches: the process, or one thread (`id`) of it. */
+export function describeAimed(id: number, p: Process, pidPrefix = 'PID '): string {
+  return id === p.pid ? `${pidPrefix}${p.pid} (${p.comm})` : `thread ${id} of PID ${p.pid} (${p.comm})`;
+}
+
 export function merge(into: Acc, from: Acc): void {
   for (const h of from.hits) add(into, h.id, h.message);
   for (const a of from.alternatives) alt(into, a);

@@ -1,4 +1,4 @@
-import { add, readOnly, usesDetails, type Acc, type JudgeContext } from './acc.js';
+import { add, describeAimed, readOnly, usesDetails, type Acc, type JudgeContext } from './acc.js';
 import { touchProcess } from './targets.js';
 
 const HARMLESS = /^\/dev\/(null|stdout|stderr|tty|fd\/\d+|zero)$/;
@@ -43,7 +43,7 @@ export function judgeWrite(rawPath: string, glob: boolean, value: string | null,
       return;
     }
     const p = touchProcess(Number(procPid[1]), ctx, acc, `writing ${file}`);
-    if (p) add(acc, 'state-change', `Writes ${file} of PID ${p.pid} (${p.comm})${value !== null ? ` = ${value.trim()}` : ''}.`);
+    if (p) add(acc, 'state-change', `Writes ${file} of ${describeAimed(Number(procPid[1]), p)}${value !== null ? ` = ${value.trim()}` : ''}.`);
     return;
   }
   if (under(path, '/proc/sys')) {

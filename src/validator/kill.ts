@@ -5,13 +5,41 @@ import { existing, isSelf, signalProcess } from './targets.js';
 
 const BROAD_COUNT = 5;
 
-function badSignal(acc: Acc, spec: string, cmd: string): void {
-  add(acc, 'unparseable', `${cmd}: "${spec}" is not a signal name or number. Use a name such as TERM, HUP or KILL (see \`kill -l\`).`);
+/** A signal the command itself rejects: it fails before signalling anything. */
+function badSignal(acc: Acc, spec: string, cmd: string, hint = ''): void {
+  const numeric = /^\d+$/.test(spec);
+  add(
+    acc,
+    'unparseable',
+    `${cmd}: "${spec}" is not a valid signal${numeric ? ' (signal numbers run from 1 to 64)' : ''}, so ${hint === '' ? cmd : `the shell's ${cmd}`} rejects it: the command fails and nothing is signalled.${hint} Use a name such as TERM, HUP or KILL (see \`kill -l\`).`,
+  );
+}
+
+/**
+ * Which kill runs cannot be known from the text: a shell runs its builtin, while sudo, env,
+ * xargs, /bin/kill and procdoc exec (argv, no shell) run the program, procps-ng on most hosts.
+ * procps-ng 4.0 reads a negative number of two or more digits that is not after -- by its
+ * first digit only (a getopt quirk, seen with strace on 4.0.2): `kill -TERM -2000` signals
+ * group 2, `kill -9 -1234` and `kill -123 PID` become kill(-1, …), every process.
+ */
+const PROCPS = 'the kill program (procps-ng 4.0, which sudo, env, xargs and procdoc exec run)';
+
+function misreadGroup(spec: string, sig: number, acc: Acc): void {
+  const digit = spec[1]!;
+  const name = signalName(sig).replace(/^SIG/, '');
+  add(
+    acc,
+    'unparseable',
+    `\`kill -${name} ${spec}\` is read two ways: the shell's builtin signals process group ${spec.slice(1)}, but ${PROCPS} reads ${spec} as -${digit} and signals ${digit === '1' ? 'every process (kill -1)' : `process group ${digit}`} instead. Put -- before it: \`kill -${name} -- ${spec}\` means group ${spec.slice(1)} to both.`,
+  );
+  if (digit === '1') add(acc, 'broadcast-kill', `Run as the kill program, \`kill -${name} ${spec}\` becomes kill -1: ${signalName(sig)} to every process you may signal. Write \`kill -${name} -- ${spec}\`.`);
+  alt(acc, `kill -${name} -- ${spec}`);
 }
 
 /** kill in all its spellings (bash builtin, procps and util-linux). */
 export function judgeKill(args: readonly string[], ctx: JudgeContext, acc: Acc): void {
   let sig: number | null = null;
+  let dashdash = false;
   let i = 0;
   const first = args[0];
   if (first !== undefined && (first === '-l' || first === '-L' || first === '--list' || first === '--table' || first.startsWith('--list='))) {
@@ -21,6 +49,7 @@ export function judgeKill(args: readonly string[], ctx: JudgeContext, acc: Acc):
   for (; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--') {
+      dashdash = true;
       i++;
       break;
     }
@@ -48,8 +77,16 @@ export function judgeKill(args: readonly string[], ctx: JudgeContext, acc: Acc):
     if (sig === null && a.startsWith('-') && a.length > 1) {
       const parsed = parseSignal(a.slice(1));
       if (parsed === null) {
-        if (/^-\d+$/.test(a)) break;
-        return badSignal(acc, a.slice(1), 'kill');
+        if (!/^-\d+$/.test(a)) return badSignal(acc, a.slice(1), 'kill');
+        // The first -N is a signal to the shell's builtin, which rejects it; the kill program may read it as a group.
+        const digit = a[1]!;
+        if (digit === '1') add(acc, 'broadcast-kill', `Run as the kill program, \`kill ${a}\` becomes kill(-1, SIGTERM): every process you may signal.`);
+        return badSignal(
+          acc,
+          a.slice(1),
+          'kill',
+          ` (Not so ${PROCPS}: it can read ${a} as process group ${digit} and send it SIGTERM${digit === '1' ? ' — kill -1, every process' : ''}.) To signal process group ${a.slice(1)}, write \`kill -TERM -- ${a}\`.`,
+        );
       }
       sig = parsed;
       continue;
@@ -66,7 +103,10 @@ export function judgeKill(args: readonly string[], ctx: JudgeContext, acc: Acc):
     readOnly(acc, 'kill -0');
     return;
   }
-  for (const spec of pids) signalSpec(spec, signal, 'kill', ctx, acc);
+  for (const spec of pids) {
+    if (!dashdash && /^-\d{2,}$/.test(spec)) misreadGroup(spec, signal, acc);
+    signalSpec(spec, signal, 'kill', ctx, acc);
+  }
 }
 
 /** One kill operand: PID, -PGID, 0, -1, %job. */

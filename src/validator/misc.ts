@@ -1,11 +1,18 @@
 import type { Process } from '../snapshot/schema.js';
-import { add, alt, readOnly, target, type Acc, type JudgeContext } from './acc.js';
+import { add, alt, describeAimed, readOnly, target, type Acc, type JudgeContext } from './acc.js';
 import { SIGNAL, parseSignal } from './signals.js';
 import { touchProcess } from './targets.js';
 
+/** A process a scheduling tool is aimed at, and how messages name it (a thread id names that thread). */
+interface Aimed {
+  p: Process;
+  who: string;
+}
+
 /** PIDs, process groups or users a scheduling tool is aimed at. */
-function aimed(kind: 'pid' | 'pgrp' | 'user', ids: string[], ctx: JudgeContext, acc: Acc, what: string): Process[] {
-  const out: Process[] = [];
+function aimed(kind: 'pid' | 'pgrp' | 'user', ids: string[], ctx: JudgeContext, acc: Acc, what: string): Aimed[] {
+  const out: Aimed[] = [];
+  const of = (p: Process): Aimed => ({ p, who: `${p.pid} (${p.comm})` });
   for (const id of ids) {
     if (kind === 'pid') {
       if (!/^\d+$/.test(id)) {
@@ -13,19 +20,19 @@ function aimed(kind: 'pid' | 'pgrp' | 'user', ids: string[], ctx: JudgeContext, 
         continue;
       }
       const p = touchProcess(Number(id), ctx, acc, what);
-      if (p) out.push(p);
+      if (p) out.push({ p, who: describeAimed(Number(id), p, '') });
     } else if (kind === 'pgrp') {
       const members = ctx.idx.group(Number(id));
       if (members.length === 0) add(acc, 'target-not-found', `There is no process group ${id} now.`);
       for (const p of members) {
         target(acc, p);
-        out.push(p);
+        out.push(of(p));
       }
     } else {
       const members = ctx.idx.snapshot.processes.filter((p) => p.user === id || String(p.uid) === id);
       add(acc, 'broad-match', `${what} for user ${id} hits all ${members.length} of their processes. Name the PIDs.`);
       for (const p of members.slice(0, 20)) target(acc, p);
-      out.push(...members);
+      out.push(...members.map(of));
     }
   }
   return out;
@@ -46,7 +53,7 @@ export function judgeRenice(args: readonly string[], ctx: JudgeContext, acc: Acc
   }
   if (priority === null || Number.isNaN(priority) || ids.length === 0) return void add(acc, 'unparseable', 'renice: give a priority and at least one PID (renice -n 5 -p PID).');
   const hit = aimed(kind, ids, ctx, acc, 'renice');
-  if (hit.length > 0) add(acc, 'state-change', `Sets the nice value of ${hit.map((p) => `${p.pid} (${p.comm})`).slice(0, 6).join(', ')} to ${priority}${priority < 0 ? ': it will take CPU from everything else' : ''}.`);
+  if (hit.length > 0) add(acc, 'state-change', `Sets the nice value of ${hit.map((a) => a.who).slice(0, 6).join(', ')} to ${priority}${priority < 0 ? ': it will take CPU from everything else' : ''}.`);
 }
 
 /** ionice -p PID / chrt -p PID / taskset -p: query forms are read-only, setting forms change the target. */
@@ -58,7 +65,7 @@ export function judgeSchedTool(name: 'ionice' | 'chrt' | 'taskset', args: readon
   const hit = aimed('pid', pids, ctx, acc, name);
   const realtime = (name === 'chrt' && !args.some((a) => /^-(o|b|i|d)$|^--(other|batch|idle|deadline)$/.test(a))) || (name === 'ionice' && args.some((a, i) => (a === '-c' || a === '--class') && ['1', 'realtime'].includes(args[i + 1] ?? '')) || args.includes('-c1'));
   if (hit.length === 0) return;
-  const who = hit.map((p) => `${p.pid} (${p.comm})`).join(', ');
+  const who = hit.map((a) => a.who).join(', ');
   if (realtime) add(acc, 'realtime-policy', `${name} gives ${who} a real-time ${name === 'ionice' ? 'I/O class' : 'scheduling policy'}: if it spins it starves everything else on its CPUs, the shell you would fix it from included.`);
   else add(acc, 'state-change', `${name} changes how ${who} is scheduled${name === 'taskset' ? ' (which CPUs it may run on)' : ''}.`);
 }
@@ -77,7 +84,7 @@ export function judgeChoom(args: readonly string[], acc: Acc, write: (pid: strin
 export function judgeAttach(name: string, pid: string, ctx: JudgeContext, acc: Acc): void {
   if (!/^\d+$/.test(pid)) return void add(acc, 'unparseable', `${name}: "${pid}" is not a PID.`);
   const p = touchProcess(Number(pid), ctx, acc, `attaching ${name}`);
-  if (p) add(acc, 'state-change', `${name} attaches to PID ${p.pid} (${p.comm}) with ptrace: it is paused at every event while traced, and slows it down.`);
+  if (p) add(acc, 'state-change', `${name} attaches to ${describeAimed(Number(pid), p)} with ptrace: it is paused at every event while traced, and slows it down.`);
 }
 
 const DOCKER_READ = new Set(['ps', 'inspect', 'logs', 'top', 'stats', 'images', 'info', 'version', 'events', 'port', 'diff', 'history', 'ls', 'list', 'df', 'search', 'healthcheck']);

@@ -1,5 +1,5 @@
 import type { Process } from '../snapshot/schema.js';
-import { add, alt, describe, effect, target, usesDetails, type Acc, type JudgeContext } from './acc.js';
+import { add, alt, describe, effect, target, targetThread, usesDetails, type Acc, type JudgeContext } from './acc.js';
 import { SIGNAL, defaultAction, listHas, signalName } from './signals.js';
 
 /** Daemons whose loss cuts people off or takes the machine's plumbing down (comm names). */
@@ -84,7 +84,8 @@ export function existing(pid: number, ctx: JudgeContext, acc: Acc, what: string,
   const p = ctx.idx.process(pid);
   const owner = p ? undefined : ctx.idx.threadOf(pid);
   if (owner) {
-    target(acc, owner);
+    if (reach === 'thread') targetThread(acc, pid, ctx.idx.snapshot.threads.find((t) => t.tid === pid)?.startTime ?? null, owner);
+    else target(acc, owner);
     const reaches =
       reach === 'process' ? `acts on the whole process, all ${owner.threads} of its threads` : `changes that one thread only, not the rest of the process`;
     add(
@@ -112,7 +113,8 @@ export function existing(pid: number, ctx: JudgeContext, acc: Acc, what: string,
  * whole process group (kill -SIG -PGID): the commands offered then name the group too.
  */
 export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: Acc, pgid: number | null = null): void {
-  const aim = pgid === null ? `${p.pid}` : `-${pgid}`;
+  // A group goes after --: procps-ng 4.0's kill reads `kill -TERM -1234` as kill(-1, SIGTERM).
+  const aim = pgid === null ? `${p.pid}` : `-- -${pgid}`;
   const stopped = p.state === 'T' || p.state === 't';
   target(acc, p);
   if (sig === 0) return; // existence probe

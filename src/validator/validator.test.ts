@@ -141,29 +141,46 @@ describe('signals and targets', () => {
         ],
       });
 
-    test('kill -9 -PGID offers SIGTERM to the group, not to each member', () => {
-      const verdict = validator.check('kill -9 -2000', group(false));
+    test('kill -9 -- -PGID offers SIGTERM to the group, not to each member, with -- so that every kill reads the group', () => {
+      const verdict = validator.check('kill -9 -- -2000', group(false));
       expect(verdict.decision).toBe('confirm');
-      expect(verdict.alternatives).toEqual(['kill -TERM -2000']);
+      expect(verdict.alternatives).toEqual(['kill -TERM -- -2000']);
       expect(verdict.targets.map((t) => t.pid)).toEqual([2000, 2001, 2002]);
     });
 
     test('with a stopped member, the group is also to be continued, in group form', () => {
-      const verdict = validator.check('kill -9 -2000', group(true));
-      expect(verdict.alternatives).toEqual(['kill -TERM -2000', 'kill -CONT -2000']);
-      const term = validator.check('kill -TERM -2000', group(true));
-      expect(term.rules.find((r) => r.message.includes('is stopped (T)'))?.message).toContain('(kill -CONT -2000)');
+      const verdict = validator.check('kill -9 -- -2000', group(true));
+      expect(verdict.alternatives).toEqual(['kill -TERM -- -2000', 'kill -CONT -- -2000']);
+      const term = validator.check('kill -TERM -- -2000', group(true));
+      expect(term.rules.find((r) => r.message.includes('is stopped (T)'))?.message).toContain('(kill -CONT -- -2000)');
     });
 
     test('a zombie member does not deny the group signal (it is dead already), so the group alternative is itself usable', () => {
       // Group 650: reaper 650 and its unreaped child 700.
-      const verdict = validator.check('kill -9 -650', validatorHost());
-      expect(verdict.alternatives[0]).toBe('kill -TERM -650');
-      const term = validator.check('kill -TERM -650', validatorHost());
+      const verdict = validator.check('kill -9 -- -650', validatorHost());
+      expect(verdict.alternatives[0]).toBe('kill -TERM -- -650');
+      const term = validator.check('kill -TERM -- -650', validatorHost());
       expect(term.decision).toBe('confirm');
       expect(term.rules.find((r) => r.message.startsWith('PID 700 (child)'))?.message).toMatch(/zombie.*does nothing to it.*PID 650 \(reaper\)/);
       // Aimed at by itself, a zombie is still denied, with its parent to signal instead.
       expect(ids('kill -TERM 700')).toEqual(['target-zombie']);
+    });
+
+    test('a group of two or more digits after the signal, without --, is denied: the kill program reads only its first digit', () => {
+      // procps-ng 4.0's kill (what sudo, env, xargs and procdoc exec run) folds -2000 to -2, and
+      // -1234 to -1: kill(-1, SIG), every process. bash's builtin reads the group. -- settles it.
+      const verdict = validator.check('kill -TERM -2000', group(false));
+      expect(verdict.decision).toBe('deny');
+      const misread = verdict.rules.find((r) => r.id === 'unparseable');
+      expect(misread?.message).toMatch(/reads -2000 as -2 .* Put -- before it: `kill -TERM -- -2000`/);
+      expect(verdict.alternatives).toContain('kill -TERM -- -2000');
+      const broadcast = validator.check('kill -9 -1234', group(false));
+      expect(broadcast.rules.map((r) => r.id)).toContain('broadcast-kill');
+      expect(validator.check('kill -s KILL -1234', group(false)).rules.map((r) => r.id)).toContain('broadcast-kill');
+      // With --, or a one-digit group, both read the same group.
+      expect(validator.check('kill -TERM -- -2000', group(false)).decision).toBe('confirm');
+      expect(validator.check('sudo kill -TERM -- -2000', group(false)).decision).toBe('confirm');
+      expect(ids('kill -9 -5')).toEqual(['target-not-found']);
     });
 
     test('a single stopped PID gets SIGTERM and SIGCONT as alternatives to SIGKILL', () => {
@@ -171,6 +188,25 @@ describe('signals and targets', () => {
       expect(verdict.alternatives).toEqual(['kill -TERM 810', 'kill -CONT 810']);
       expect(verdict.rules.find((r) => r.id === 'sigkill-before-sigterm')?.message).toMatch(/stopped \(T\).*SIGCONT/);
     });
+  });
+
+  test('an invalid signal fails in the shell: nothing is signalled, and the verdict says so instead of judging a signal', () => {
+    for (const command of ['kill -99 1100', 'kill -65 1100', 'kill -s 99 1100', 'kill -FOO 1100', 'kill --signal=99 1100']) {
+      const analysis = validator.analyze(command, validatorHost());
+      expect(analysis.verdict.decision, command).toBe('deny');
+      expect(analysis.verdict.rules.map((r) => r.id), command).toEqual(['unparseable']);
+      expect(analysis.verdict.rules[0]?.message, command).toMatch(/is not a valid signal.*the command fails and nothing is signalled/);
+      expect(analysis.verdict.targets, command).toEqual([]);
+      expect(analysis.effects, command).toEqual([]);
+    }
+    const n99 = validator.check('kill -99 1100', validatorHost()).rules[0]?.message;
+    expect(n99).toContain('the kill program (procps-ng 4.0');
+    expect(n99).toContain('To signal process group 99, write `kill -TERM -- -99`');
+    // procps's kill reads -123 as -1: SIGTERM to every process.
+    expect(ids('kill -123 1100')).toEqual(['broadcast-kill', 'unparseable']);
+    // The highest real-time signal is valid; a group after a signal is a group.
+    expect(ids('kill -64 1100')).not.toContain('unparseable');
+    expect(ids('kill -TERM -- -99')).toEqual(['target-not-found']);
   });
 
   test('kill -0 only probes', () => {
@@ -220,6 +256,25 @@ describe('thread ids (a snapshot records those a command names: Snapshot.threads
     }
     const oom = validator.check('echo 500 > /proc/1203/oom_score_adj', host());
     expect(oom.rules.find((r) => r.id === 'target-thread')?.message).toContain('acts on the whole process');
+  });
+
+  test('what renice, chrt, taskset and ionice change is named as the thread, and the target is the thread with its own start time', () => {
+    const threaded = () => ({ ...validatorHost(), threads: [{ tid: 1203, pid: 1200, startTime: 4242 }] });
+    const cases: [string, RegExp][] = [
+      ['renice -n 5 -p 1203', /^Sets the nice value of thread 1203 of PID 1200 \(python3\) to 5/],
+      ['chrt -o -p 0 1203', /^chrt changes how thread 1203 of PID 1200 \(python3\) is scheduled/],
+      ['chrt -f -p 10 1203', /^chrt gives thread 1203 of PID 1200 \(python3\) a real-time scheduling policy/],
+      ['taskset -p 1 1203', /^taskset changes how thread 1203 of PID 1200 \(python3\) is scheduled \(which CPUs it may run on\)/],
+      ['ionice -c 3 -p 1203', /^ionice changes how thread 1203 of PID 1200 \(python3\) is scheduled/],
+    ];
+    for (const [command, message] of cases) {
+      const verdict = validator.check(command, threaded());
+      const other = verdict.rules.filter((r) => r.id !== 'target-thread');
+      expect(other.map((r) => r.message), command).toEqual([expect.stringMatching(message)]);
+      expect(verdict.targets, command).toEqual([{ pid: 1203, startTime: 4242, comm: 'python3', unit: null }]);
+    }
+    // The process's own id is still named as the process.
+    expect(validator.check('renice -n 5 -p 1200', threaded()).rules.map((r) => r.message)).toEqual(['Sets the nice value of 1200 (python3) to 5.']);
   });
 
   test('an id that is neither a process nor a recorded thread is still not found', () => {
