@@ -19,6 +19,8 @@ export const AuditRecordSchema = z.discriminatedUnion('event', [
     command: z.string(),
     reason: z.enum(['deny', 'declined', 'pid-reused', 'target-gone', 'denied-on-recheck', 'interrupted']),
     message: z.string(),
+    /** With reason declined: the person answered no, or there was no terminal to ask on. */
+    declined: z.enum(['answered-no', 'no-terminal']).optional(),
     /** With reason interrupted: the signal that stopped procdoc before the command ran. */
     interruptedBy: z.string().optional(),
     decision: DecisionSchema,

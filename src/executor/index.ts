@@ -45,8 +45,8 @@ export interface ExecDeps {
    * verifying the effect (what verify.ts's observed() names). Without it, takeSnapshot.
    */
   observe?(pids: readonly number[], units: readonly string[]): Promise<Snapshot>;
-  /** Asks the person; resolves false when nobody can answer. */
-  confirm(verdict: Verdict): Promise<boolean>;
+  /** Asks the person: 'no-terminal' when there is nobody to ask. */
+  confirm(verdict: Verdict): Promise<Answer>;
   now(): Date;
   auditPath: string;
   uid: number;
@@ -63,8 +63,14 @@ export interface ExecDeps {
   run?: typeof runPlan;
 }
 
+/** The person's answer to "Run it?"; 'no-terminal' when there was nobody to ask. */
+export type Answer = 'yes' | 'no' | 'no-terminal';
+
+/** How a confirm verdict was declined: the person answered no, or there was no terminal to ask on. */
+export type Declined = 'answered-no' | 'no-terminal';
+
 export type ExecOutcome =
-  | { kind: 'refused'; id: string; reason: RefuseReason; message: string; verdict: Verdict; interruptedBy?: string }
+  | { kind: 'refused'; id: string; reason: RefuseReason; message: string; verdict: Verdict; declined?: Declined; interruptedBy?: string }
   | { kind: 'ran'; id: string; verdict: Verdict; plan: RunPlan; result: RunResult; checks: Check[] };
 
 export type RefuseReason = 'deny' | 'declined' | 'pid-reused' | 'target-gone' | 'denied-on-recheck' | 'interrupted';
@@ -118,7 +124,7 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
   const id = randomUUID();
   const at = () => deps.now().toISOString();
   const audit = (r: AuditRecord) => appendAudit(deps.auditPath, r);
-  const refuse = (reason: RefuseReason, message: string, verdict: Verdict, more: { interruptedBy?: string } = {}): ExecOutcome => {
+  const refuse = (reason: RefuseReason, message: string, verdict: Verdict, more: { declined?: Declined; interruptedBy?: string } = {}): ExecOutcome => {
     audit({ event: 'refused', id, at: at(), command: verdict.command, reason, message, decision: verdict.decision, rules: verdict.rules, targets: verdict.targets, uid: deps.uid, ...more });
     return { kind: 'refused', id, reason, message, verdict, ...more };
   };
@@ -134,15 +140,29 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
     return { analysis: deps.validator.analyze(request.command, snapshot, request.checkOptions), snapshot };
   };
 
+  /** Takes --yes, or asks: 'flag' or 'prompt' when confirmed, else the refusal. */
+  const confirmed = async (verdict: Verdict, again: boolean): Promise<'flag' | 'prompt' | ExecOutcome> => {
+    if (request.yes) return 'flag';
+    const answer = await deps.confirm(verdict);
+    switch (answer) {
+      case 'yes':
+        return 'prompt';
+      case 'no':
+        return refuse('declined', again ? 'You answered no when asked again (on a fresh snapshot it needs a yes).' : 'You answered no at the prompt.', verdict, { declined: 'answered-no' });
+      case 'no-terminal':
+        return refuse('declined', `Not confirmed: ${again ? 'on a fresh snapshot it needs a yes' : 'it needs an interactive yes, or --yes'}, and there is no terminal to ask on.`, verdict, { declined: 'no-terminal' });
+    }
+  };
+
   const first = (await judgeFresh([])).analysis;
   const early = interrupted(first.verdict);
   if (early !== null) return early;
   if (first.verdict.decision === 'deny') return refuse('deny', 'The validator denies this command; procdoc never runs a denied command.', first.verdict);
   let confirmedBy: 'not-needed' | 'flag' | 'prompt' = 'not-needed';
   if (first.verdict.decision === 'confirm') {
-    if (request.yes) confirmedBy = 'flag';
-    else if (await deps.confirm(first.verdict)) confirmedBy = 'prompt';
-    else return refuse('declined', 'Not confirmed: it needs an interactive yes, or --yes.', first.verdict);
+    const yes = await confirmed(first.verdict, false);
+    if (typeof yes !== 'string') return yes;
+    confirmedBy = yes;
   }
 
   // Judge again on a fresh snapshot right before running: time passed while the person read.
@@ -171,9 +191,9 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
   const second: Analysis = judged.analysis;
   if (second.verdict.decision === 'deny') return refuse('denied-on-recheck', 'On a fresh snapshot the validator now denies this command. Nothing was run.', second.verdict);
   if (strictest([first.verdict.decision, second.verdict.decision]) !== first.verdict.decision && confirmedBy === 'not-needed') {
-    if (request.yes) confirmedBy = 'flag';
-    else if (await deps.confirm(second.verdict)) confirmedBy = 'prompt';
-    else return refuse('declined', 'Not confirmed: on a fresh snapshot it needs a yes.', second.verdict);
+    const yes = await confirmed(second.verdict, true);
+    if (typeof yes !== 'string') return yes;
+    confirmedBy = yes;
   }
 
   // Interrupted while it was judged again or asked about: stop here, before anything runs.

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/testing.js';
 import { AuditRecordSchema } from '../../src/executor/contract.js';
-import { executeCommand, type AuditRecord, type ExecDeps } from '../../src/executor/index.js';
+import { executeCommand, type Answer, type AuditRecord, type ExecDeps } from '../../src/executor/index.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 import { loadValidator, type Validator } from '../../src/validator/index.js';
@@ -24,9 +24,9 @@ function deps(overrides: Partial<ExecDeps> = {}): ExecDeps & { out: string[]; as
   const d = {
     validator,
     takeSnapshot: live,
-    confirm: () => {
+    confirm: (): Promise<Answer> => {
       d.asked++;
-      return Promise.resolve(false);
+      return Promise.resolve('no-terminal');
     },
     now: () => new Date(),
     auditPath: join(stateDir, 'procdoc', 'audit.jsonl'),
@@ -283,6 +283,31 @@ describe('procdoc exec (executor)', () => {
     expect(status).toBe('143');
     expect(readState(target.pid)).toBe('T');
     expect(audit()).toEqual([]);
+  });
+});
+
+describe('what exec tells the person', () => {
+  const count = (text: string, part: string) => text.split(part).length - 1;
+
+  test('answering no at the prompt says so, apart from having no terminal; the verdict is shown once; nothing runs', async () => {
+    const target = await startStopped();
+    const io = memoryIo({ env: { XDG_STATE_HOME: stateDir }, stdinTty: true, answer: false });
+    expect(await main(['exec', '--', 'kill', '-CONT', String(target.pid)], io)).toBe(1);
+    expect(count(io.err, `CONFIRM  kill -CONT ${target.pid}`)).toBe(1);
+    expect(io.err).toContain('procdoc: not run: You answered no at the prompt.\n  Nothing was run. Run exec again if you change your mind');
+    expect(io.err).not.toContain('interactive yes');
+    expect(audit()).toMatchObject([{ event: 'refused', reason: 'declined', declined: 'answered-no' }]);
+    expect(readState(target.pid)).toBe('T');
+  });
+
+  test('with no terminal to ask on, it says how to confirm; the verdict is shown once; nothing runs', async () => {
+    const target = await startStopped();
+    const io = memoryIo({ env: { XDG_STATE_HOME: stateDir }, stdinTty: false });
+    expect(await main(['exec', '--', 'kill', '-CONT', String(target.pid)], io)).toBe(1);
+    expect(count(io.err, `CONFIRM  kill -CONT ${target.pid}`)).toBe(1);
+    expect(io.err).toContain('procdoc: not run: Not confirmed: it needs an interactive yes, or --yes, and there is no terminal to ask on.\n  Run it on a terminal and answer y, or pass --yes');
+    expect(audit()).toMatchObject([{ event: 'refused', reason: 'declined', declined: 'no-terminal' }]);
+    expect(readState(target.pid)).toBe('T');
   });
 });
 

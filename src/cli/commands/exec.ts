@@ -6,7 +6,9 @@ import { EXIT } from '../exit.js';
 import { paint, useColor } from '../io.js';
 import { procRootView } from '../../executor/live-root.js';
 import { commandWords, judgeLive, renderVerdict, snapshotFor } from './check.js';
+import type { ExecOutcome } from '../../executor/index.js';
 import type { CheckOptions } from '../../validator/index.js';
+import type { Verdict } from '../../validator/verdict.js';
 
 /** The signals that stop exec as Ctrl-C does: the command's group is stopped, the result audited, and procdoc exits 128+signal. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -14,6 +16,15 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** The exit status of a process ended by this signal, as a shell reports it (128 + its number). */
 function exitStatusFor(signal: string): number {
   return 128 + (constants.signals[signal as NodeJS.Signals] ?? constants.signals.SIGINT);
+}
+
+/** What to do after a refusal. */
+function refusalHint(outcome: Extract<ExecOutcome, { kind: 'refused' }>): string {
+  if (outcome.declined === 'answered-no') return 'Nothing was run. Run exec again if you change your mind; procdoc check shows the verdict without asking.';
+  if (outcome.reason === 'declined') return 'Run it on a terminal and answer y, or pass --yes if you have read the verdict.';
+  if (outcome.verdict.alternatives.length > 0) return `Consider: ${outcome.verdict.alternatives.join('  |  ')}`;
+  if (outcome.reason === 'deny' || outcome.reason === 'denied-on-recheck') return 'Deal with what the rules above say; a denied command never runs, not even with --yes.';
+  return 'Look again with procdoc check, then run exec again.';
 }
 
 function parseExpect(value: string, previous: { pid: number; startTime: number }[] = []): { pid: number; startTime: number }[] {
@@ -86,6 +97,8 @@ Examples:
         if (!abort.signal.aborted) abort.abort(signal);
       };
       for (const s of STOP_SIGNALS) process.on(s, onSignal);
+      // The verdicts already on the screen, so that a refusal does not print one twice.
+      const shown = new Set<Verdict>();
       try {
         const outcome = await executeCommand(
           { command, yes: opts.yes === true, timeoutMs: timeoutS * 1000, ...(opts.expect ? { expect: opts.expect } : {}) },
@@ -99,10 +112,11 @@ Examples:
             observe: (pids: readonly number[], units: readonly string[]) => snapshotFor(globals, undefined, { pids: new Set(pids), units, light: true }),
             confirm: async (verdict) => {
               io.stderr(renderVerdict(verdict, p));
-              if (!io.stdinIsTTY) return false;
+              shown.add(verdict);
+              if (!io.stdinIsTTY) return 'no-terminal';
               asking = true;
               try {
-                return await io.confirm('Run it?');
+                return (await io.confirm('Run it?')) ? 'yes' : 'no';
               } finally {
                 asking = false;
               }
@@ -128,16 +142,8 @@ Examples:
           return;
         }
         if (outcome.kind === 'refused') {
-          if (opts.json !== true) io.stderr(renderVerdict(outcome.verdict, p));
-          const hint =
-            outcome.reason === 'declined'
-              ? 'Run it on a terminal and answer y, or pass --yes if you have read the verdict.'
-              : outcome.verdict.alternatives.length > 0
-                ? `Consider: ${outcome.verdict.alternatives.join('  |  ')}`
-                : outcome.reason === 'deny' || outcome.reason === 'denied-on-recheck'
-                  ? 'Deal with what the rules above say; a denied command never runs, not even with --yes.'
-                  : 'Look again with procdoc check, then run exec again.';
-          throw new ProcdocError('refused', `not run: ${outcome.message}`, { hint });
+          if (opts.json !== true && !shown.has(outcome.verdict)) io.stderr(renderVerdict(outcome.verdict, p));
+          throw new ProcdocError('refused', `not run: ${outcome.message}`, { hint: refusalHint(outcome) });
         }
         const r = outcome.result;
         if (opts.json !== true) {
