@@ -7,6 +7,7 @@ import { paint, useColor } from '../io.js';
 import { procRootView } from '../../executor/live-root.js';
 import { commandWords, judgeLive, renderVerdict, snapshotFor } from './check.js';
 import type { ExecOutcome } from '../../executor/index.js';
+import type { Snapshot } from '../../snapshot/schema.js';
 import type { CheckOptions } from '../../validator/index.js';
 import type { Verdict } from '../../validator/verdict.js';
 
@@ -81,6 +82,16 @@ Examples:
         });
       }
       const validator = await loadValidator();
+      const expected = opts.expect?.map((e) => e.pid) ?? [];
+      /**
+       * The snapshot with every --expect id in it: a snapshot of all processes lists no
+       * threads, so a thread id held to its start time would pass for one that exited.
+       */
+      const withExpected = async (snapshot: Snapshot): Promise<Snapshot> => {
+        const known = new Set([...snapshot.processes.map((x) => x.pid), ...snapshot.threads.map((t) => t.tid)]);
+        const missing = expected.filter((id) => !known.has(id));
+        return missing.length === 0 ? snapshot : (await import('../../snapshot/process.js')).withDetails(snapshot, missing, globals.procRoot);
+      };
       const abort = new AbortController();
       // While it waits for an answer at the terminal, nothing has run and the prompt cannot
       // be cancelled: a signal then ends procdoc as it would without a handler.
@@ -104,10 +115,11 @@ Examples:
           { command, yes: opts.yes === true, timeoutMs: timeoutS * 1000, ...(opts.expect ? { expect: opts.expect } : {}) },
           {
             validator,
-            takeSnapshot: (units) => snapshotFor(globals, undefined, { units: units ?? [], light: true }),
-            judge: (cmd: string | readonly string[], checkOptions: CheckOptions | undefined) => {
+            takeSnapshot: async (units) => withExpected(await snapshotFor(globals, undefined, { units: units ?? [], light: true })),
+            judge: async (cmd: string | readonly string[], checkOptions: CheckOptions | undefined) => {
               const words = typeof cmd === 'string' ? [cmd] : cmd;
-              return judgeLive(validator, words, globals, { ...(checkOptions ? { checkOptions } : {}), pids: opts.expect?.map((e) => e.pid) ?? [] });
+              const judged = await judgeLive(validator, words, globals, { ...(checkOptions ? { checkOptions } : {}), pids: expected });
+              return { ...judged, snapshot: await withExpected(judged.snapshot) };
             },
             observe: (pids: readonly number[], units: readonly string[]) => snapshotFor(globals, undefined, { pids: new Set(pids), units, light: true }),
             confirm: async (verdict) => {
