@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { add, merge, newAcc, readOnly, type Acc, type JudgeContext } from './acc.js';
-import { destructiveCommand, judgeDd, judgeRecursiveMode, judgeRm, judgeWrite } from './files.js';
+import { destructiveCommand, judgeDd, judgeMove, judgeRecursiveMode, judgeRm, judgeWrite } from './files.js';
 import { judgeKill, judgeKillall, judgeKillall5, judgePkill } from './kill.js';
 import { judgeAttach, judgeChoom, judgeContainerCli, judgeKubectl, judgeRenice, judgeSchedTool } from './misc.js';
 import type { ParsedScript, SimpleCommand, Word } from './parse.js';
@@ -434,8 +434,9 @@ export function judgeArgv(argv: readonly string[], globs: readonly boolean[], ct
     case 'chattr':
     case 'setfacl':
       return judgeRecursiveMode(name, args, acc);
-    case 'cp':
     case 'mv':
+      return judgeMove(args, argGlobs, ctx, acc);
+    case 'cp':
     case 'install':
     case 'ln':
     case 'rsync': {

@@ -6,6 +6,27 @@ const DISKS = /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|dm-|md|loop|mapper\/|disk\/|sr|
 const SYSTEM_TREES = ['/bin', '/boot', '/lib', '/lib32', '/lib64', '/libx32', '/sbin', '/usr'];
 const TOP_LEVEL = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib64', '/opt', '/proc', '/root', '/sbin', '/srv', '/sys', '/usr', '/var', '/run', '/tmp', '/mnt', '/media', '~', '.', '..', '*', '/*']);
 
+/**
+ * Files whose loss or truncation locks people out (logins, sudo, PAM, sshd), stops the machine
+ * booting (fstab, crypttab) or makes every program load other code (ld.so.preload). Writing
+ * one with > empties it first: that is as bad as deleting it.
+ */
+const CRITICAL_FILES = new Set([
+  '/etc/passwd', '/etc/shadow', '/etc/group', '/etc/gshadow', '/etc/sudoers', '/etc/fstab', '/etc/crypttab',
+  '/etc/nsswitch.conf', '/etc/login.defs', '/etc/pam.conf', '/etc/ld.so.preload', '/etc/ld.so.conf', '/etc/inittab',
+  '/etc/machine-id', '/etc/ssh/sshd_config',
+]);
+const CRITICAL_DIRS = ['/etc/sudoers.d', '/etc/pam.d', '/etc/ssh/sshd_config.d', '/etc/ld.so.conf.d', '/etc/security'];
+/** How to change each kind of critical file safely. */
+const EDITORS: [RegExp, string][] = [
+  [/^\/etc\/(passwd|shadow|group|gshadow)$/, 'vipw / vigr, or useradd, usermod, passwd'],
+  [/^\/etc\/sudoers/, 'visudo'],
+];
+
+function criticalFile(path: string): boolean {
+  return CRITICAL_FILES.has(path) || CRITICAL_DIRS.some((d) => under(path, d));
+}
+
 function under(path: string, tree: string): boolean {
   return path === tree || path.startsWith(`${tree}/`);
 }
@@ -66,7 +87,50 @@ export function judgeWrite(rawPath: string, glob: boolean, value: string | null,
     add(acc, 'destructive', `${how} ${path} overwrites part of the installed system (programs or libraries), which can leave the machine unbootable. Use the package manager.`);
     return;
   }
+  if (criticalFile(path) && how !== 'Appends to' && how !== 'touch') {
+    const tool = EDITORS.find(([re]) => re.test(path))?.[1] ?? 'an editor, on a copy checked before it replaces the file';
+    add(
+      acc,
+      'destructive',
+      `${how} ${path}: that replaces a file logins, sudo or booting depend on (a > redirection empties it before anything is written), which is as bad as deleting it. Change it with ${tool}, after a backup, and never as a process fix.`,
+    );
+    return;
+  }
   add(acc, 'state-change', `${how} ${path}${under(path, '/etc') ? ' (system configuration)' : ''}.`);
+}
+
+/** What deleting or moving away `path` takes from the system, or null when it is an ordinary file. */
+function systemLoss(path: string, recursive: boolean, glob: boolean): string | null {
+  const p = clean(path);
+  if (TOP_LEVEL.has(p) || /^\/[^/]*\*[^/]*$/.test(p) || (glob && p.split('/').filter(Boolean).length <= 1)) return 'a whole top-level tree or everything matching a pattern';
+  if (under(p, '/proc') || under(p, '/sys') || under(p, '/dev') || SYSTEM_TREES.some((t) => under(p, t)) || (recursive && (under(p, '/etc') || p === '/var' || p === '/home'))) return 'part of the system';
+  if (criticalFile(p)) return `${p}, which logins, sudo or booting depend on`;
+  return null;
+}
+
+/** mv: its sources leave their place, which for a system tree or a critical file is deleting it there. */
+export function judgeMove(args: readonly string[], globs: readonly boolean[], ctx: JudgeContext, acc: Acc): void {
+  let targetDir: string | null = null;
+  const operands: { path: string; glob: boolean }[] = [];
+  let opts = true;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (opts && a === '--') opts = false;
+    else if (opts && (/^-[a-zA-Z]*t$/.test(a) || a === '--target-directory')) targetDir = args[++i] ?? null;
+    else if (opts && (a === '-S' || a === '--suffix')) i++;
+    else if (opts && a.startsWith('--target-directory=')) targetDir = a.slice(19);
+    else if (opts && /^-[a-zA-Z]*t.+$/.test(a) && !a.startsWith('--')) targetDir = a.slice(a.indexOf('t') + 1);
+    else if (opts && a.startsWith('-') && a.length > 1) continue;
+    else operands.push({ path: a, glob: globs[i] ?? false });
+  }
+  const dest = targetDir ?? operands.at(-1)?.path;
+  const sources = targetDir === null ? operands.slice(0, -1) : operands;
+  if (dest === undefined || sources.length === 0) return void add(acc, 'unparseable', 'mv needs a source and a destination.');
+  for (const { path, glob } of sources) {
+    const loss = systemLoss(path, true, glob);
+    if (loss !== null) add(acc, 'destructive', `mv ${path} moves ${loss} away: for every program that looks for it there, that is the same as deleting it, and the machine may not boot or let anyone log in. No process problem needs it.`);
+  }
+  judgeWrite(dest, targetDir === null ? (operands.at(-1)?.glob ?? false) : false, null, ctx, acc, 'mv writes');
 }
 
 function judgeOomWrite(who: string, file: 'oom_score_adj' | 'oom_adj', value: string | null, ctx: JudgeContext, acc: Acc): void {
@@ -133,10 +197,9 @@ export function judgeRm(args: readonly string[], globs: readonly boolean[], acc:
   if (noPreserve) return void add(acc, 'destructive', 'rm --no-preserve-root removes the whole file system. Never.');
   if (paths.length === 0) return void add(acc, 'unparseable', 'rm without a file does nothing.');
   for (const { path, glob } of paths) {
-    const p = clean(path);
-    const top = TOP_LEVEL.has(p) || /^\/[^/]*\*[^/]*$/.test(p) || (glob && p.split('/').filter(Boolean).length <= 1);
-    if (top || under(p, '/proc') || under(p, '/sys') || under(p, '/dev') || SYSTEM_TREES.some((t) => under(p, t)) || (recursive && (under(p, '/etc') || p === '/var' || p === '/home'))) {
-      add(acc, 'destructive', `rm ${recursive ? '-r ' : ''}${path} deletes ${top ? 'a whole top-level tree or everything matching a pattern' : 'part of the system'}; that is unrecoverable and no process problem needs it.`);
+    const loss = systemLoss(path, recursive, glob);
+    if (loss !== null) {
+      add(acc, 'destructive', `rm ${recursive ? '-r ' : ''}${path} deletes ${loss}; that is unrecoverable and no process problem needs it.`);
       continue;
     }
     add(acc, 'state-change', `Deletes ${path}${recursive ? ' and everything under it' : ''}${glob ? ' (a pattern: check what it matches with ls first)' : ''}.`);
