@@ -47,6 +47,8 @@ export interface ExecDeps {
   observe?(pids: readonly number[], units: readonly string[]): Promise<Snapshot>;
   /** Asks the person: 'no-terminal' when there is nobody to ask. */
   confirm(verdict: Verdict): Promise<Answer>;
+  /** Shown the verdict that --yes confirms in the person's place, so that they see what they said yes to. */
+  onYes?(verdict: Verdict): void;
   now(): Date;
   auditPath: string;
   uid: number;
@@ -142,7 +144,10 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
 
   /** Takes --yes, or asks: 'flag' or 'prompt' when confirmed, else the refusal. */
   const confirmed = async (verdict: Verdict, again: boolean): Promise<'flag' | 'prompt' | ExecOutcome> => {
-    if (request.yes) return 'flag';
+    if (request.yes) {
+      deps.onYes?.(verdict);
+      return 'flag';
+    }
     const answer = await deps.confirm(verdict);
     switch (answer) {
       case 'yes':

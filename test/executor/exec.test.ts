@@ -11,7 +11,7 @@ import type { Snapshot } from '../../src/snapshot/schema.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 import { loadValidator, type Validator } from '../../src/validator/index.js';
 import { descendantsOf } from '../support/proc-fs.js';
-import { listProcesses, readState, readStat, startProcess, startStopped, startThreaded, stopAll, waitFor, exitedDetail } from '../support/procs.js';
+import { listProcesses, readState, readStat, startProcess, startStopped, startTermIgnorer, startThreaded, stopAll, waitFor, exitedDetail } from '../support/procs.js';
 import { runInPty } from '../support/pty.js';
 
 let validator: Validator;
@@ -308,6 +308,20 @@ describe('what exec tells the person', () => {
     expect(io.err).toContain('procdoc: not run: Not confirmed: it needs an interactive yes, or --yes, and there is no terminal to ask on.\n  Run it on a terminal and answer y, or pass --yes');
     expect(audit()).toMatchObject([{ event: 'refused', reason: 'declined', declined: 'no-terminal' }]);
     expect(readState(target.pid)).toBe('T');
+  });
+
+  test('--yes shows what it says yes to (the confirm rules) before it runs', async () => {
+    const target = await startTermIgnorer();
+    const io = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    expect(await main(['exec', '--yes', '--', 'kill', String(target.pid)], io)).toBe(1);
+    const shown = io.err.indexOf(`procdoc: --yes confirms kill ${target.pid}:\n  ? signal-ignored: `);
+    expect(shown, io.err).toBeGreaterThanOrEqual(0);
+    expect(shown).toBeLessThan(io.err.indexOf('procdoc: running kill'));
+    expect(io.err).toContain('its effect could not be verified');
+    // Programs that ask for JSON read the verdict there: nothing of it on stderr.
+    const json = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    await main(['exec', '--yes', '--json', '--', 'kill', '-CONT', String(target.pid)], json);
+    expect(json.err).not.toContain('--yes confirms');
   });
 });
 

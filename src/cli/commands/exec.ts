@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { ProcdocError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit.js';
-import { paint, useColor } from '../io.js';
+import { paint, useColor, type Paint } from '../io.js';
 import { procRootView } from '../../executor/live-root.js';
 import { commandWords, judgeLive, renderVerdict, snapshotFor } from './check.js';
 import type { ExecOutcome } from '../../executor/index.js';
@@ -17,6 +17,13 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** The exit status of a process ended by this signal, as a shell reports it (128 + its number). */
 function exitStatusFor(signal: string): number {
   return 128 + (constants.signals[signal as NodeJS.Signals] ?? constants.signals.SIGINT);
+}
+
+/** What --yes says yes to, in brief: the rules that ask for a confirmation. */
+function renderYes(verdict: Verdict, p: Paint): string {
+  const lines = [`procdoc: --yes confirms ${verdict.command}:`];
+  for (const r of verdict.rules) if (r.decision === 'confirm') lines.push(`  ${p.yellow('?')} ${p.bold(r.id)}: ${r.message}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** What to do after a refusal. */
@@ -122,6 +129,11 @@ Examples:
               return { ...judged, snapshot: await withExpected(judged.snapshot) };
             },
             observe: (pids: readonly number[], units: readonly string[]) => snapshotFor(globals, undefined, { pids: new Set(pids), units, light: true }),
+            onYes: (verdict) => {
+              if (opts.json === true) return;
+              io.stderr(renderYes(verdict, p));
+              shown.add(verdict);
+            },
             confirm: async (verdict) => {
               io.stderr(renderVerdict(verdict, p));
               shown.add(verdict);
