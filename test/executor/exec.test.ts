@@ -323,6 +323,24 @@ describe('what exec tells the person', () => {
     await main(['exec', '--yes', '--json', '--', 'kill', '-CONT', String(target.pid)], json);
     expect(json.err).not.toContain('--yes confirms');
   });
+
+  test('the hints point at the rules where they are: above in text, in the JSON on stdout with --json', async () => {
+    const text = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    expect(await main(['exec', '--', 'kill', '1'], text)).toBe(1);
+    expect(text.err).toContain('  Deal with what the rules above say; a denied command never runs, not even with --yes.\n');
+    const json = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    expect(await main(['exec', '--json', '--', 'kill', '1'], json)).toBe(1);
+    expect(json.err).toBe(
+      'procdoc: not run: The validator denies this command; procdoc never runs a denied command.\n  Deal with what the rules in the JSON on stdout say; a denied command never runs, not even with --yes.\n',
+    );
+    expect((JSON.parse(json.out) as { verdict: { rules: unknown[] } }).verdict.rules.length).toBeGreaterThan(0);
+
+    // An effect not verified: the checks are printed above in text, and only in the JSON with --json.
+    const target = await startTermIgnorer();
+    const unverified = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    expect(await main(['exec', '--yes', '--json', '--', 'kill', String(target.pid)], unverified)).toBe(1);
+    expect(unverified.err).toBe('procdoc: the command ran but its effect could not be verified (see checks in the JSON on stdout).\n  Look again with procdoc diagnose.\n');
+  });
 });
 
 describe('the audit log', () => {

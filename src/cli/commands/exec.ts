@@ -26,12 +26,12 @@ function renderYes(verdict: Verdict, p: Paint): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** What to do after a refusal. */
-function refusalHint(outcome: Extract<ExecOutcome, { kind: 'refused' }>): string {
+/** What to do after a refusal; with --json the verdict is in the JSON on stdout, not printed above. */
+function refusalHint(outcome: Extract<ExecOutcome, { kind: 'refused' }>, json: boolean): string {
   if (outcome.declined === 'answered-no') return 'Nothing was run. Run exec again if you change your mind; procdoc check shows the verdict without asking.';
   if (outcome.reason === 'declined') return 'Run it on a terminal and answer y, or pass --yes if you have read the verdict.';
   if (outcome.verdict.alternatives.length > 0) return `Consider: ${outcome.verdict.alternatives.join('  |  ')}`;
-  if (outcome.reason === 'deny' || outcome.reason === 'denied-on-recheck') return 'Deal with what the rules above say; a denied command never runs, not even with --yes.';
+  if (outcome.reason === 'deny' || outcome.reason === 'denied-on-recheck') return `Deal with what the rules ${json ? 'in the JSON on stdout' : 'above'} say; a denied command never runs, not even with --yes.`;
   return 'Look again with procdoc check, then run exec again.';
 }
 
@@ -167,7 +167,7 @@ Examples:
         }
         if (outcome.kind === 'refused') {
           if (opts.json !== true && !shown.has(outcome.verdict)) io.stderr(renderVerdict(outcome.verdict, p));
-          throw new ProcdocError('refused', `not run: ${outcome.message}`, { hint: refusalHint(outcome) });
+          throw new ProcdocError('refused', `not run: ${outcome.message}`, { hint: refusalHint(outcome, opts.json === true) });
         }
         const r = outcome.result;
         if (opts.json !== true) {
@@ -192,7 +192,7 @@ Examples:
         }
         if (r.timedOut) throw new ProcdocError('exec-failed', `the command ran longer than ${timeoutS}s; its process group was killed.`, { hint: 'Raise --timeout if it needs longer.' });
         if (r.exitCode !== 0) throw new ProcdocError('exec-failed', `the command failed (${r.signal !== null ? `killed by ${r.signal}` : `exit status ${r.exitCode}`}).`, { hint: 'Its output is above; the audit log has the record.' });
-        if (outcome.checks.some((c) => c.ok === false)) throw new ProcdocError('exec-failed', 'the command ran but its effect could not be verified (see above).', { hint: 'Look again with procdoc diagnose.' });
+        if (outcome.checks.some((c) => c.ok === false)) throw new ProcdocError('exec-failed', `the command ran but its effect could not be verified (see ${opts.json === true ? 'checks in the JSON on stdout' : 'above'}).`, { hint: 'Look again with procdoc diagnose.' });
         ctx.setExitCode(EXIT.ok);
       } finally {
         stopListening();
