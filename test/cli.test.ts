@@ -36,6 +36,14 @@ describe('procdoc command line', () => {
     expect(io2.err).toMatch(/unknown option/);
   });
 
+  it.each(['check', 'exec'])('`%s` without a command exits 2 and names the command once, after the one procdoc: prefix', async (name) => {
+    const io = memoryIo();
+    expect(await main([name], io)).toBe(2);
+    expect(io.err).toBe(
+      `procdoc: ${name}: no command given.\n  Put the command after --, e.g. procdoc ${name} -- kill -TERM 4711, or as one quoted string: procdoc ${name} 'kill -TERM 4711'.\n`,
+    );
+  });
+
   it('exits 3, the monitoring "unknown", for bad usage of diagnose', async () => {
     const io = memoryIo();
     expect(await main(['diagnose', '--bogus'], io)).toBe(3);

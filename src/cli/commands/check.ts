@@ -51,7 +51,8 @@ export function renderVerdict(verdict: Verdict, p: Paint): string {
 /** The command words: one word is shell text, several are an argv. */
 export function commandWords(words: readonly string[], name: string): string[] {
   if (words.length === 0 || (words.length === 1 && words[0]!.trim() === '')) {
-    throw new ProcdocError('usage', `procdoc ${name}: no command given.`, {
+    // The error printer puts "procdoc: " before the message.
+    throw new ProcdocError('usage', `${name}: no command given.`, {
       hint: `Put the command after --, e.g. procdoc ${name} -- kill -TERM 4711, or as one quoted string: procdoc ${name} 'kill -TERM 4711'.`,
     });
   }
