@@ -20,6 +20,11 @@ const UNIT_VERBS = new Set([
   'kill', 'reset-failed', 'enable', 'disable', 'reenable', 'mask', 'unmask', 'preset', 'edit', 'set-property', 'freeze', 'thaw',
   'clean', 'revert', 'link', 'add-wants', 'add-requires', 'bind', 'mount-image', 'condreload', 'condstop', 'reload-or-try-restart',
 ]);
+/** Verbs that fail on a unit the service manager cannot load (mask, disable and friends work on a name alone). */
+const NEEDS_LOADED = new Set([
+  'start', 'stop', 'restart', 'try-restart', 'reload', 'reload-or-restart', 'try-reload-or-restart', 'condrestart', 'force-reload',
+  'kill', 'freeze', 'thaw', 'clean', 'condreload', 'condstop', 'reload-or-try-restart', 'enable', 'reenable',
+]);
 /** Verbs that take a critical unit down, or change how it runs. */
 const DISRUPTIVE = new Set([
   'stop', 'restart', 'try-restart', 'reload-or-restart', 'try-reload-or-restart', 'condrestart', 'kill', 'disable', 'mask',
@@ -90,6 +95,17 @@ export function judgeSystemctl(args: readonly string[], ctx: JudgeContext, acc: 
     return;
   }
   if (units.length === 0) return void add(acc, 'unparseable', `${via} ${verb} needs a unit name.`);
+  // service and /etc/init.d scripts work without systemd; systemctl does not.
+  if (!user && via === 'systemctl' && ctx.idx.snapshot.host.initSystem === 'other') {
+    // As for a PID that does not exist: the command would do nothing, so it is not a fix.
+    const init = ctx.idx.process(1)?.comm ?? 'not systemd';
+    add(
+      acc,
+      'target-not-found',
+      `There is no systemd here: PID 1 is ${init}. ${via} ${verb} ${units.join(' ')} fails ("System has not been booted with systemd") and nothing ${outcome(verb)}. Use what manages the service here (its init script, supervisor or container runtime).`,
+    );
+    return;
+  }
   const sc = user ? 'systemctl --user' : 'systemctl';
   const disruptive = DISRUPTIVE.has(verb) || (now && verb === 'disable');
   for (const raw of units) {
@@ -119,6 +135,14 @@ export function judgeSystemctl(args: readonly string[], ctx: JudgeContext, acc: 
       }
     }
     const unit = ctx.idx.unit(name);
+    if (!glob && unit?.loadState === 'not-found' && NEEDS_LOADED.has(verb)) {
+      add(
+        acc,
+        'target-not-found',
+        `systemd knows no unit ${name}: \`${via} ${verb} ${raw}\` fails and nothing ${outcome(verb)}. Check the name with \`${sc} list-units --all '${name.replace(/\.[a-z]+$/, '')}*'\` or \`${sc} list-unit-files\`.`,
+      );
+      continue;
+    }
     if (!glob) effect(acc, { kind: 'unit', unit: name, manager: user ? 'user' : 'system', verb: verb === 'kill' ? `kill:${signal}` : verb });
     if (verb === 'kill') {
       if (signal === SIGNAL.KILL) {
@@ -139,6 +163,11 @@ export function judgeSystemctl(args: readonly string[], ctx: JudgeContext, acc: 
             : '';
     add(acc, 'state-change', `${via} ${verb} ${name}${seen}: the service manager ${verbPhrase(verb)}.`);
   }
+}
+
+/** What does not happen when the verb fails. */
+function outcome(verb: string): string {
+  return verb.includes('restart') ? 'restarts' : verb === 'start' ? 'starts' : 'changes';
 }
 
 function verbPhrase(verb: string): string {

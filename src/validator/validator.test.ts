@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { fakeCgroup, fakeProcess, fakeSnapshot } from '../snapshot/testing.js';
+import { fakeCgroup, fakeProcess, fakeSnapshot, fakeUnit } from '../snapshot/testing.js';
 import { validatorHost } from './testing.js';
 import { loadValidator, type Validator } from './index.js';
 import { VerdictSchema } from './verdict.js';
@@ -324,6 +324,36 @@ describe('units, writes and the contract', () => {
     expect(validator.check('systemctl status nginx', validatorHost()).decision).toBe('allow');
     expect(validator.check('systemctl restart nginx', validatorHost()).decision).toBe('confirm');
     expect(ids('systemctl stop ssh')).toEqual(['critical-unit-action']);
+  });
+
+  describe('a unit the service manager does not have, or no service manager at all', () => {
+    test('systemd answered and knows no such unit: denied as not found, as a missing PID is', () => {
+      const host = fakeSnapshot({ processes: [fakeProcess({ pid: 1, ppid: 0, comm: 'systemd' })], units: [fakeUnit({ name: 'doesnotexist-xyz.service', loadState: 'not-found', activeState: 'inactive', subState: 'dead', mainPid: null })] });
+      for (const verb of ['restart', 'stop', 'start', 'reload', 'kill']) {
+        const analysis = validator.analyze(`systemctl ${verb} doesnotexist-xyz.service`, host);
+        expect(analysis.verdict.rules.map((r) => r.id), verb).toEqual(['target-not-found']);
+        expect(analysis.verdict.rules[0]?.message, verb).toMatch(/^systemd knows no unit doesnotexist-xyz\.service: .* fails and nothing (restarts|starts|changes)\. Check the name/);
+        expect(analysis.effects, verb).toEqual([]);
+      }
+    });
+
+    test('no systemd on the host (PID 1 is another init): denied as not found, saying systemctl fails', () => {
+      const host = fakeSnapshot({ host: { initSystem: 'other' }, processes: [fakeProcess({ pid: 1, ppid: 0, comm: 'tini' })], units: [] });
+      const analysis = validator.analyze('systemctl restart doesnotexist-xyz.service', host);
+      expect(analysis.verdict.decision).toBe('deny');
+      expect(analysis.verdict.rules.map((r) => r.id)).toEqual(['target-not-found']);
+      expect(analysis.verdict.rules[0]?.message).toMatch(/^There is no systemd here: PID 1 is tini\. systemctl restart doesnotexist-xyz\.service fails .* and nothing restarts/);
+      expect(analysis.verdict.rules[0]?.message).not.toMatch(/stops the unit/);
+      expect(analysis.effects).toEqual([]);
+      // Reading stays allowed; it fails just as harmlessly. service runs init scripts without systemd.
+      expect(validator.check('systemctl status doesnotexist-xyz.service', host).decision).toBe('allow');
+      expect(validator.check('service nginx restart', host).rules.map((r) => r.id)).toEqual(['state-change']);
+    });
+
+    test('a unit the snapshot did not ask about is not called missing', () => {
+      const host = fakeSnapshot({ processes: [fakeProcess({ pid: 1, ppid: 0, comm: 'systemd' })], units: [fakeUnit({ name: 'other.service' })] });
+      expect(validator.check('systemctl restart doesnotexist-xyz.service', host).rules.map((r) => r.id)).toEqual(['state-change']);
+    });
   });
 
   test('oom_score_adj values are range-checked', () => {
