@@ -7,7 +7,7 @@ import { memoryIo } from '../../src/cli/testing.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 import { loadValidator, type Validator } from '../../src/validator/index.js';
 import { createV1Cgroup, removeAllCgroups } from '../support/cgroups.js';
-import { readState, startPidNamespace, startProcess, startStopped, startTermIgnorer, startThreaded, startZombie, stopAll, waitFor } from '../support/procs.js';
+import { readStat, readState, startPidNamespace, startProcess, startStopped, startTermIgnorer, startThreaded, startZombie, stopAll, waitFor } from '../support/procs.js';
 
 // Live targets: real processes started here, judged against a real snapshot of /proc.
 
@@ -122,6 +122,19 @@ describe('live targets', () => {
       new RegExp(`^${t.tid} is not a process but a thread of PID ${t.pid} \\(node\\): sending SIGTERM acts on the whole process, all \\d+ of its threads`),
     );
     expect(verdict.targets.map((x) => [x.pid, x.comm])).toEqual([[t.pid, 'node']]);
+  });
+
+  test('renice of a live thread id names that thread, and its target is the thread with its own start time', async () => {
+    const t = await startThreaded();
+    const io = memoryIo();
+    const code = await main(['check', '--json', '--', 'renice', '-n', '5', '-p', String(t.tid)], io);
+    const verdict = JSON.parse(io.out) as { decision: string; rules: Array<{ id: string; message: string }>; targets: Array<{ pid: number; startTime: number | null; comm: string }> };
+    expect(code).toBe(10);
+    expect(verdict.rules.map((r) => r.id)).toEqual(['target-thread', 'state-change']);
+    expect(verdict.rules[1]?.message).toBe(`Sets the nice value of thread ${t.tid} of PID ${t.pid} (node) to 5.`);
+    const threadStart = readStat(t.tid)?.starttime;
+    expect(threadStart).toBeGreaterThan(0);
+    expect(verdict.targets.map((x) => [x.pid, x.startTime, x.comm])).toEqual([[t.tid, threadStart, 'node']]);
   });
 
   test('pkill -f expands to exactly the live processes it would hit', async () => {
