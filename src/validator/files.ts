@@ -102,9 +102,10 @@ export function judgeWrite(rawPath: string, glob: boolean, value: string | null,
 /** What deleting or moving away `path` takes from the system, or null when it is an ordinary file. */
 function systemLoss(path: string, recursive: boolean, glob: boolean): string | null {
   const p = clean(path);
-  if (TOP_LEVEL.has(p) || /^\/[^/]*\*[^/]*$/.test(p) || (glob && p.split('/').filter(Boolean).length <= 1)) return 'a whole top-level tree or everything matching a pattern';
+  if (TOP_LEVEL.has(p)) return `${p} (a whole top-level tree)`;
+  if (/^\/[^/]*\*[^/]*$/.test(p) || (glob && p.split('/').filter(Boolean).length <= 1)) return 'everything matching a pattern at the top of the file system';
   if (under(p, '/proc') || under(p, '/sys') || under(p, '/dev') || SYSTEM_TREES.some((t) => under(p, t)) || (recursive && (under(p, '/etc') || p === '/var' || p === '/home'))) return 'part of the system';
-  if (criticalFile(p)) return `${p}, which logins, sudo or booting depend on`;
+  if (criticalFile(p)) return `${p} (logins, sudo or booting depend on it)`;
   return null;
 }
 
