@@ -94,7 +94,7 @@ describe('units with no processes under a real systemd', () => {
     expect((await c.show(name)).ActiveState).toBe('inactive');
   }
 
-  test('check of systemctl start names the state of a stopped unit, and says when there is no such unit', async () => {
+  test('check of systemctl start names the state of a stopped unit, and denies a unit systemd does not know', async () => {
     await installUnit('procdoc-idle.service', '/bin/sleep infinity');
     type Verdict = { decision: string; rules: { id: string; message: string }[] };
     const stopped = await c.run([...PROCDOC, 'check', '--json', '--', 'systemctl', 'start', 'procdoc-idle.service'], { env: ENV, scope: true, timeoutMs: 60_000 });
@@ -102,8 +102,10 @@ describe('units with no processes under a real systemd', () => {
     const v = JSON.parse(stopped.stdout) as Verdict;
     expect(v.rules.find((r) => r.id === 'state-change')?.message).toMatch(/procdoc-idle\.service \(now inactive\/dead\): the service manager starts the unit/);
     const unknown = await c.run([...PROCDOC, 'check', '--json', '--', 'systemctl', 'start', 'procdoc-nonesuch.service'], { env: ENV, scope: true, timeoutMs: 60_000 });
+    // A unit systemd does not know is denied as not found, as a missing PID is (systemctl start would fail).
+    expect(unknown.exitCode, unknown.stderr).toBe(20);
     const u = JSON.parse(unknown.stdout) as Verdict;
-    expect(u.rules.find((r) => r.id === 'state-change')?.message).toMatch(/procdoc-nonesuch\.service \(the service manager knows no such unit: it will refuse\)/);
+    expect(u.rules.find((r) => r.id === 'target-not-found')?.message).toMatch(/^systemd knows no unit procdoc-nonesuch\.service: `systemctl start procdoc-nonesuch\.service` fails and nothing starts\./);
   });
 
   test('exec --yes systemctl start of a stopped unit verifies that it is active', async () => {
