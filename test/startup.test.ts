@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 /*
  * What each command loads. zod costs about 60 ms of start-up even bundled into one chunk
@@ -21,8 +22,12 @@ const HOOK = `data:text/javascript,${encodeURIComponent(
     `register('data:text/javascript,' + encodeURIComponent("export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.startsWith('file:')) process._rawDebug('LOADED ' + r.url); return r; }"));`,
 )}`;
 
+/** exec's audit log goes here, not to the home of whoever runs the tests. */
+const STATE = mkdtempSync(join(tmpdir(), 'procdoc-startup-'));
+afterAll(() => rmSync(STATE, { recursive: true, force: true }));
+
 function loaded(args: string[]): { status: number | null; modules: string[] } {
-  const r = spawnSync(process.execPath, ['--import', HOOK, CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', HOOK, CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_STATE_HOME: STATE } });
   const modules = r.stderr.split('\n').flatMap((line) => (line.startsWith('LOADED ') ? [line.slice(7)] : []));
   return { status: r.status, modules };
 }
@@ -38,10 +43,12 @@ describe('start-up cost', () => {
     ['pipeline', [...FIXTURE, 'pipeline', '--json']],
     ['check', [...FIXTURE, 'check', '--', 'kill', '-9', '1']],
     ['snapshot', [...FIXTURE, 'snapshot', '--json']],
-    ['exec', [...FIXTURE, 'exec', '--yes', '--', 'true']],
-  ])('%s does not load zod', (_name, args) => {
+    // exec runs on the live /proc only (it refuses a fixture tree): `true` is allowed and runs.
+    ['exec', ['exec', '--yes', '--', 'true']],
+  ])('%s does not load zod', (name, args) => {
     const { status, modules } = loaded(args);
     expect(status).not.toBeNull();
+    if (name === 'exec') expect(status).toBe(0);
     // The hook saw the CLI load: the check below is not vacuous.
     expect(modules.some((m) => m.endsWith('/dist/bundle/main.js'))).toBe(true);
     expect(zodIn(modules)).toEqual([]);
