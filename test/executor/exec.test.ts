@@ -130,6 +130,13 @@ describe('procdoc exec (executor)', () => {
     expect(refused.message).toBe(`Thread ${t.tid} (of PID ${t.pid}) is another thread now (start time ${started}, was ${started! + 1}): the thread expected exited and its id was reused. Nothing was run; check again.`);
   });
 
+  test('exec --json: stdout is the JSON document alone; the command\'s own output goes to stderr', async () => {
+    const io = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    expect(await main(['exec', '--yes', '--json', '--', 'echo', 'hello from the command'], io), io.err).toBe(0);
+    expect((JSON.parse(io.out) as { kind: string }).kind).toBe('ran');
+    expect(io.err).toContain('hello from the command');
+  });
+
   test('a target whose parent does not reap it has exited all the same: verified, a zombie now', async () => {
     const parent = await startProcess('sleep 600 & exec sleep 601');
     const child = await waitFor(() => listProcesses().find((p) => p.ppid === parent.pid && p.comm === 'sleep')?.pid, { timeoutMs: 5000, what: 'the child sleep' });

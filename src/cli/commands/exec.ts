@@ -149,7 +149,8 @@ Examples:
             auditPath: auditLogPath(io.env),
             uid: process.getuid?.() ?? -1,
             signal: abort.signal,
-            onStdout: (c) => io.stdout(c),
+            // With --json, stdout is the one JSON document a program parses: the command's own output goes to stderr.
+            onStdout: (c) => (opts.json === true ? io.stderr(c) : io.stdout(c)),
             onStderr: (c) => io.stderr(c),
             progress: (m) => {
               if (opts.json !== true) io.stderr(p.dim(`procdoc: ${m}\n`));
