@@ -7,8 +7,11 @@ export interface CliIo {
   readonly stdoutIsTTY: boolean;
   readonly stdinIsTTY: boolean;
   readonly env: NodeJS.ProcessEnv;
-  /** Ask a yes/no question on the terminal; resolves false when there is no terminal. */
-  confirm(question: string): Promise<boolean>;
+  /**
+   * Ask a yes/no question on the terminal; resolves false when there is no terminal, and
+   * 'interrupted' when Ctrl-C is typed at the prompt or `signal` aborts it.
+   */
+  confirm(question: string, signal?: AbortSignal): Promise<boolean | 'interrupted'>;
 }
 
 export function processIo(): CliIo {
@@ -30,13 +33,20 @@ export function processIo(): CliIo {
       return stdinIsTTY();
     },
     env: process.env,
-    async confirm(question) {
+    async confirm(question, signal) {
       if (!stdinIsTTY()) return false;
       const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
-        const answer = await rl.question(`${question} [y/N] `);
+        const answer = await rl.question(`${question} [y/N] `, signal === undefined ? {} : { signal });
         return /^y(es)?$/i.test(answer.trim());
+      } catch (error) {
+        // Ctrl-C at the prompt (readline, the terminal in raw mode) or the signal: cancelled, not answered.
+        if ((error as Error).name === 'AbortError') {
+          process.stderr.write('\n');
+          return 'interrupted';
+        }
+        throw error;
       } finally {
         rl.close();
       }

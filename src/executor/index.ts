@@ -149,6 +149,9 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
       return 'flag';
     }
     const answer = await deps.confirm(verdict);
+    // Interrupted while asking (a signal, Ctrl-C at the prompt): not an answer.
+    const cut = interrupted(verdict);
+    if (cut !== null) return cut;
     switch (answer) {
       case 'yes':
         return 'prompt';

@@ -11,7 +11,7 @@ import type { Snapshot } from '../../src/snapshot/schema.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 import { loadValidator, type Validator } from '../../src/validator/index.js';
 import { descendantsOf } from '../support/proc-fs.js';
-import { listProcesses, readState, readStat, startProcess, startStopped, startTermIgnorer, startThreaded, stopAll, waitFor, exitedDetail } from '../support/procs.js';
+import { listProcesses, readState, readStat, startProcess, startStopped, startTermIgnorer, startThreaded, stopAll, waitFor, exitedDetail, type Started } from '../support/procs.js';
 import { runInPty } from '../support/pty.js';
 
 let validator: Validator;
@@ -269,12 +269,12 @@ describe('procdoc exec (executor)', () => {
     expect(readState(p.pid)).toBe('T');
   });
 
-  test('SIGTERM while procdoc waits at the prompt ends it at once: nothing runs', async () => {
-    const target = await startStopped();
+  /** procdoc exec of `kill -CONT TARGET` on a pty, at its Run it? prompt: its pid, the pty, and where its status lands. */
+  async function atPrompt(target: number): Promise<{ procdoc: number; pty: Started; status: () => Promise<string> }> {
     const err = join(stateDir, 'stderr');
     const rc = join(stateDir, 'rc');
     // On a terminal (stdin), with stderr in a file to see the prompt; the shell records how procdoc ended.
-    const pty = await runInPty(`XDG_STATE_HOME=${stateDir} node ${process.cwd()}/bin/procdoc.js exec -- kill -CONT ${target.pid} 2>${err}; echo $? >${rc}`);
+    const pty = await runInPty(`XDG_STATE_HOME=${stateDir} node ${process.cwd()}/bin/procdoc.js exec -- kill -CONT ${target} 2>${err}; echo $? >${rc}`);
     await waitFor(() => existsSync(err) && readFileSync(err, 'utf8').includes('Run it? [y/N]'), { timeoutMs: 20_000, what: 'the prompt' });
     const procdoc = descendantsOf(pty.pid).find((pid) => {
       try {
@@ -285,11 +285,28 @@ describe('procdoc exec (executor)', () => {
       }
     });
     expect(procdoc).toBeDefined();
-    process.kill(procdoc!, 'SIGTERM');
-    const status = await waitFor(() => (existsSync(rc) && readFileSync(rc, 'utf8').trim() !== '' ? readFileSync(rc, 'utf8').trim() : undefined), { timeoutMs: 10_000, what: 'procdoc to end' });
-    expect(status).toBe('143');
+    const status = () => waitFor(() => (existsSync(rc) && readFileSync(rc, 'utf8').trim() !== '' ? readFileSync(rc, 'utf8').trim() : undefined), { timeoutMs: 10_000, what: 'procdoc to end' });
+    return { procdoc: procdoc!, pty, status };
+  }
+
+  test('SIGTERM while procdoc waits at the prompt cancels the question: nothing runs, the refusal is audited, exit 143', async () => {
+    const target = await startStopped();
+    const { procdoc, status } = await atPrompt(target.pid);
+    process.kill(procdoc, 'SIGTERM');
+    expect(await status()).toBe('143');
     expect(readState(target.pid)).toBe('T');
-    expect(audit()).toEqual([]);
+    expect(audit()).toMatchObject([{ event: 'refused', reason: 'interrupted', interruptedBy: 'SIGTERM' }]);
+  });
+
+  test('Ctrl-C typed at the prompt is an interruption too (exit 130), not an internal error', async () => {
+    const target = await startStopped();
+    const { pty, status } = await atPrompt(target.pid);
+    // script(1) passes what its stdin gets to the terminal: a Ctrl-C keystroke.
+    pty.child.stdin?.write('\u0003');
+    expect(await status()).toBe('130');
+    expect(readFileSync(join(stateDir, 'stderr'), 'utf8')).toContain('procdoc: interrupted by SIGINT before the command ran; nothing was run');
+    expect(readState(target.pid)).toBe('T');
+    expect(audit()).toMatchObject([{ event: 'refused', reason: 'interrupted', interruptedBy: 'SIGINT' }]);
   });
 });
 

@@ -99,19 +99,13 @@ Examples:
         const missing = expected.filter((id) => !known.has(id));
         return missing.length === 0 ? snapshot : (await import('../../snapshot/process.js')).withDetails(snapshot, missing, globals.procRoot);
       };
+      // A signal (or Ctrl-C at the prompt) aborts: before the command runs, nothing runs; while
+      // it runs, its process group is stopped. Either way the audit log records it.
       const abort = new AbortController();
-      // While it waits for an answer at the terminal, nothing has run and the prompt cannot
-      // be cancelled: a signal then ends procdoc as it would without a handler.
-      let asking = false;
       const stopListening = (): void => {
         for (const s of STOP_SIGNALS) process.off(s, onSignal);
       };
       const onSignal = (signal: NodeJS.Signals): void => {
-        if (asking) {
-          stopListening();
-          process.kill(process.pid, signal);
-          return;
-        }
         if (!abort.signal.aborted) abort.abort(signal);
       };
       for (const s of STOP_SIGNALS) process.on(s, onSignal);
@@ -138,12 +132,10 @@ Examples:
               io.stderr(renderVerdict(verdict, p));
               shown.add(verdict);
               if (!io.stdinIsTTY) return 'no-terminal';
-              asking = true;
-              try {
-                return (await io.confirm('Run it?')) ? 'yes' : 'no';
-              } finally {
-                asking = false;
-              }
+              const answer = await io.confirm('Run it?', abort.signal);
+              // Ctrl-C at the prompt reaches readline as a key, not as SIGINT: the same interruption.
+              if (answer === 'interrupted' && !abort.signal.aborted) abort.abort('SIGINT');
+              return answer === true ? 'yes' : 'no';
             },
             now: () => new Date(),
             auditPath: auditLogPath(io.env),
