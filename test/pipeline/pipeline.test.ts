@@ -23,7 +23,8 @@ async function procdoc(args: string[]): Promise<{ code: number; stdout: string; 
 }
 
 async function pipelineJson(target: string[]): Promise<PipelineJson> {
-  const r = await procdoc(['pipeline', ...target, '--json', '--sample', '300']);
+  // A saved snapshot is not sampled again: --sample goes with the live host only.
+  const r = await procdoc(['pipeline', ...target, '--json', ...(target.includes('--from') ? [] : ['--sample', '300'])]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return PipelineJsonSchema.parse(JSON.parse(r.stdout));
@@ -124,7 +125,7 @@ describe('procdoc pipeline on live pipelines', () => {
     expect(json.verdict.culpritPid).toBe(found.cat);
     expect(json.verdict.explanation).toContain('SIGTTIN');
     expect(json.verdict.guesses.join(' ')).toContain('SIGTTIN inferred');
-    expect(json.remediation.map((r) => r.command)).toContain(`kill -TERM -${found.pgid}`);
+    expect(json.remediation.map((r) => r.command)).toContain(`kill -s TERM -- -${found.pgid}`);
   });
 
   it('says the consumer is not reading: yes | sleep 600', async () => {

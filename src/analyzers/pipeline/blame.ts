@@ -391,7 +391,8 @@ function groupStopped(ctx: BlameContext, p: Process): boolean {
 }
 
 function terminate(pgid: number | undefined, why: string): ProposedPipelineRemediation[] {
-  return pgid !== undefined && pgid > 1 ? [{ command: `kill -TERM -${pgid}`, why }] : [];
+  // `--` before the group: without it procps-ng's kill reads -1234 as -1 (every process).
+  return pgid !== undefined && pgid > 1 ? [{ command: `kill -s TERM -- -${pgid}`, why }] : [];
 }
 
 function sentence(s: string): string {
@@ -485,11 +486,11 @@ function explain(ctx: BlameContext, code: PipelineVerdictCode, path: Path, chain
               `It wants input from the terminal. Bring the job to the foreground with \`fg\` in the shell that started it and type the input (end it with Ctrl-D), or end the job; continuing it in the background only stops it again`,
             ),
           );
-          remediation.push(...terminate(culprit.pgid, `End the job; the stages get SIGTERM once continued, so follow with \`kill -CONT -${culprit.pgid}\` if they stay stopped.`));
+          remediation.push(...terminate(culprit.pgid, `End the job; the stages get SIGTERM once continued, so follow with \`kill -s CONT -- -${culprit.pgid}\` if they stay stopped.`));
         } else {
-          const target = whole ? `-${culprit.pgid}` : String(culprit.pid);
-          lines.push(sentence(`Resume it with \`kill -CONT ${target}\`, or bring the job to the foreground with \`fg\``));
-          remediation.push({ command: `kill -CONT ${target}`, why: whole ? `Resume every stopped stage of ${job}.` : `Resume ${label(culprit)}; the stages waiting for it continue.` });
+          const resume = whole ? `kill -s CONT -- -${culprit.pgid}` : `kill -CONT ${culprit.pid}`;
+          lines.push(sentence(`Resume it with \`${resume}\`, or bring the job to the foreground with \`fg\``));
+          remediation.push({ command: resume, why: whole ? `Resume every stopped stage of ${job}.` : `Resume ${label(culprit)}; the stages waiting for it continue.` });
           remediation.push(...terminate(pgid, `Or end the whole pipeline instead: SIGTERM to ${job} reaches every stage and any orphaned descendants (stopped stages act on it once continued).`));
         }
       } else if (path.terminal.state === 't') {

@@ -28,7 +28,7 @@ describe('analyzePipelines: verdicts', () => {
     expect(r.verdict.code).toBe('stage-stopped');
     expect(r.verdict.culpritPid).toBe(22);
     expect(r.remediation[0]?.command).toBe('kill -CONT 22');
-    expect(r.remediation.map((x) => x.command)).toContain('kill -TERM -20');
+    expect(r.remediation.map((x) => x.command)).toContain('kill -s TERM -- -20');
     expect(r.verdict.explanation).toMatch(/SIGSTOP/);
     expect(r.verdict.guesses.length).toBeGreaterThan(0);
     expect(r.stages.find((s) => s.pid === 22)?.culprit).toBe(true);
