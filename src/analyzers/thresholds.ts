@@ -96,9 +96,11 @@ function violation(rule: Rule, value: number): string | null {
 export function parseThresholdOverrides(pairs: readonly string[]): Partial<Thresholds> {
   const out: Record<string, number> = {};
   for (const pair of pairs) {
-    const match = /^([A-Za-z]+)=(.*)$/.exec(pair.trim());
+    // NAME alone is a known name missing its value, not an unknown threshold.
+    const match = /^([A-Za-z]+)(?:=(.*))?$/.exec(pair.trim());
     const name = match?.[1];
-    const value = match?.[2]?.trim() === '' ? Number.NaN : Number(match?.[2]);
+    const raw = match?.[2]?.trim() ?? '';
+    const value = raw === '' ? Number.NaN : Number(raw);
     if (name === undefined || !(THRESHOLD_NAMES as string[]).includes(name)) {
       throw new ProcdocError('usage', `Unknown threshold "${pair}".`, {
         hint: `Use --threshold NAME=NUMBER with one of: ${THRESHOLD_NAMES.join(', ')}.`,

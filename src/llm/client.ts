@@ -106,7 +106,8 @@ export function classifyError(error: unknown, settings: LlmSettings, timedOut: b
     if (status >= 500) {
       return new LlmError('server', `The LLM server ${server} failed (HTTP ${status}) after ${settings.maxRetries} retries.`, 'Try again later, or check the server logs.', error);
     }
-    const detail = error.message.split('\n')[0]?.slice(0, 160) ?? '';
+    // The SDK's message starts with the status ("404 model not found"): say it once.
+    const detail = (error.message.split('\n')[0] ?? '').replace(/^\d{3}\s+/, '').slice(0, 160);
     return new LlmError('refused', `The LLM server ${server} refused the request (HTTP ${status}: ${detail}).`, `Check the model name (PROCDOC_MODEL / --model, now "${settings.model}") and that the server supports tool calls.`, error);
   }
   const message = error instanceof Error ? error.message : String(error);

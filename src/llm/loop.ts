@@ -60,6 +60,8 @@ export async function runAgent(input: AgentInput, deps: AgentDeps): Promise<Agen
   let denialRounds = 0;
   let nudged = false;
   let lastRefused: { answer: Answer; grounding: Grounding } | null = null;
+  /** What was wrong with the model's last reply, for the message if it never gives a usable one. */
+  let lastProblem: string | null = null;
 
   for (let step = 0; step < input.limits.maxSteps; step++) {
     if (usage.promptTokens + usage.completionTokens >= input.limits.maxTokens) break;
@@ -81,6 +83,7 @@ export async function runAgent(input: AgentInput, deps: AgentDeps): Promise<Agen
         : {}),
     });
     if (turn.toolCalls.length === 0) {
+      lastProblem = 'replied in plain text instead of calling submit_answer (does the model support tool calls?)';
       if (nudged) break;
       nudged = true;
       messages.push({ role: 'user', content: 'Give your answer by calling the submit_answer tool.' });
@@ -101,6 +104,7 @@ export async function runAgent(input: AgentInput, deps: AgentDeps): Promise<Agen
       }
       const parsed = parseArguments(call.arguments, SubmitAnswerSchema, input.anonymizer);
       if (!parsed.ok) {
+        lastProblem = `called submit_answer with arguments procdoc could not take (${parsed.error.slice(0, 200)})`;
         deps.onEvent?.({ kind: 'invalid-answer', error: parsed.error });
         messages.push({ role: 'tool', tool_call_id: call.id, content: `Error: invalid arguments for submit_answer: ${parsed.error}. Call submit_answer again with { summary, rootCause, evidence: [fact ids], pids: [numbers], commands: [{ command, why }] }.` });
         continue;
@@ -132,7 +136,11 @@ export async function runAgent(input: AgentInput, deps: AgentDeps): Promise<Agen
   if (lastRefused !== null) return { ok: true, ...lastRefused, usage, messages };
   return {
     ok: false,
-    error: new LlmError('bad-response', `The model gave no usable answer within ${input.limits.maxSteps} turns and ${input.limits.maxTokens} tokens.`, 'Ask a narrower question, use a model that supports tool calls, or use --offline.'),
+    error: new LlmError(
+      'bad-response',
+      `The model gave no usable answer in ${usage.llmCalls} call${usage.llmCalls === 1 ? '' : 's'} (limits: ${input.limits.maxSteps} turns, ${input.limits.maxTokens} tokens)${lastProblem === null ? '' : `; its last reply ${lastProblem}`}.`,
+      'Ask a narrower question, use a model that supports tool calls, or use --offline.',
+    ),
     usage,
     messages,
   };

@@ -32,3 +32,13 @@ describe('configDir', () => {
     expect(configDir({ HOME: '/home/u' })).toBe('/home/u/.config/procdoc');
   });
 });
+
+describe('base URL', () => {
+  it('is refused as bad usage, naming where it came from, unless it is an http(s) URL', () => {
+    const resolve = (flags: { baseUrl?: string }, env: NodeJS.ProcessEnv = {}) => () => resolveLlmSettings({ flags, env, file: null });
+    expect(resolve({ baseUrl: 'not a url' })).toThrow(expect.objectContaining({ code: 'usage', message: '--base-url "not a url" is not an http or https URL.' }) as Error);
+    expect(resolve({}, { OPENAI_BASE_URL: 'ftp://example.com/v1' })).toThrow(expect.objectContaining({ code: 'usage', message: 'OPENAI_BASE_URL "ftp://example.com/v1" is not an http or https URL.' }) as Error);
+    expect(resolve({ baseUrl: 'https://llm.example.com/v1' })()).toMatchObject({ baseUrl: 'https://llm.example.com/v1', configured: true });
+  });
+});
+

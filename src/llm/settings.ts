@@ -57,6 +57,7 @@ export function resolveLlmSettings(input: {
   const pick = (...values: Array<string | undefined>): string | null => values.find((v) => v !== undefined && v !== '') ?? null;
   const apiKey = pick(env.OPENAI_API_KEY, file?.apiKey);
   const baseUrl = pick(flags.baseUrl, env.OPENAI_BASE_URL, file?.baseUrl);
+  if (baseUrl !== null) checkBaseUrl(baseUrl, flags.baseUrl ? '--base-url' : env.OPENAI_BASE_URL ? 'OPENAI_BASE_URL' : 'baseUrl in the config file');
   const model = pick(flags.model, env.PROCDOC_MODEL, file?.model) ?? DEFAULT_MODEL;
   return {
     apiKey,
@@ -69,6 +70,21 @@ export function resolveLlmSettings(input: {
     contextTokens: file?.contextTokens ?? DEFAULT_CONTEXT_BUDGET,
     configured: apiKey !== null || baseUrl !== null,
   };
+}
+
+/** A base URL is an http(s) URL: anything else is the person's typo, not a server that failed. */
+function checkBaseUrl(url: string, from: string): void {
+  let protocol: string | null = null;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // not a URL at all
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new ProcdocError('usage', `${from} "${url}" is not an http or https URL.`, {
+      hint: 'Give the server\'s OpenAI-compatible base URL, e.g. --base-url http://localhost:8080/v1.',
+    });
+  }
 }
 
 /** Reads and validates the config file; a missing file is no config, a bad one is a usage error. */
@@ -88,7 +104,7 @@ export async function loadLlmConfigFile(env: NodeJS.ProcessEnv): Promise<LlmConf
     data = JSON.parse(text);
   } catch (error) {
     throw new ProcdocError('usage', `${file} is not valid JSON: ${(error as Error).message}`, {
-      hint: 'Fix the file; it holds { "baseUrl", "model", "apiKey", "timeoutMs", "maxSteps", "contextTokens" }.',
+      hint: 'Fix the file; it holds { "baseUrl", "model", "apiKey", "timeoutMs", "maxRetries", "maxSteps", "maxTokens", "contextTokens" }.',
     });
   }
   const parsed = LlmConfigFileSchema.safeParse(data);

@@ -99,6 +99,7 @@ describe('procdoc diagnose on a cgroup v2 host fixture', () => {
       [['diagnose', '--from', join(ROOT, 'package.json'), '--sample', '1000'], /option '--sample <ms>' cannot be used with option '--from <file>'/],
       [[...FIXTURE, 'diagnose', '--threshold', 'bogus=1'], /Unknown threshold/],
       [[...FIXTURE, 'diagnose', '--threshold', 'runawayCpuPercent='], /Threshold runawayCpuPercent needs a number, got ""/],
+      [[...FIXTURE, 'diagnose', '--threshold', 'memoryNearRatio'], /Threshold memoryNearRatio needs a number, got ""/],
       [[...FIXTURE, 'diagnose', '--pid', '901', '--pid', '902'], /diagnose focuses on one process; --pid was given twice \(901, 902\)/],
       [['diagnose', '--for', '1m30x'], /"1m30x" is not a duration/],
       [['diagnose', '--bogus'], /unknown option/],

@@ -104,6 +104,8 @@ describe('LLM failures fall back to the offline answer with one line', () => {
     const { snapshot, findings } = zombieHost();
     const result = await ask({ question: 'are there zombies?', snapshot, findings, validator, client: clientFor(server.url) });
     expectOfflineFallback(result, /refused the request \(HTTP 404.*PROCDOC_MODEL/);
+    // The status once, then the server's words.
+    expect(result.notice).toMatch(/\(HTTP 404: model "nope" not found\)/);
   });
 
   it('no LLM configured: says what to set', async () => {
@@ -116,8 +118,24 @@ describe('LLM failures fall back to the offline answer with one line', () => {
     server = await startOpenAiServer(Array.from({ length: 10 }, () => ({ toolCalls: [{ name: 'find_processes', arguments: {} }] })));
     const { snapshot, findings } = zombieHost();
     const result = await ask({ question: 'are there zombies?', snapshot, findings, validator, client: clientFor(server.url), limits: { maxSteps: 3 } });
-    expectOfflineFallback(result, /no usable answer within 3 turns/);
+    expectOfflineFallback(result, /no usable answer in 3 calls \(limits: 3 turns, \d+ tokens\)\./);
     expect(server.requests).toHaveLength(3);
     expect(result.usage.llmCalls).toBe(3);
   });
+
+  it('a model that only writes text: the message says so, not just that turns ran out', async () => {
+    server = await startOpenAiServer([{ content: 'There are zombies.' }, { content: 'Really, zombies.' }]);
+    const { snapshot, findings } = zombieHost();
+    const result = await ask({ question: 'are there zombies?', snapshot, findings, validator, client: clientFor(server.url) });
+    expectOfflineFallback(result, /no usable answer in 2 calls .*; its last reply replied in plain text instead of calling submit_answer/);
+  });
+
+  it('an answer that breaks a limit of submit_answer: the message names what was wrong with it', async () => {
+    const tooMany = submitAnswer({ summary: 'zombies', commands: Array.from({ length: 11 }, (_, i) => ({ command: `kill -s CHLD ${100 + i}`, why: 'reap' })) });
+    server = await startOpenAiServer(Array.from({ length: 3 }, () => tooMany));
+    const { snapshot, findings } = zombieHost();
+    const result = await ask({ question: 'are there zombies?', snapshot, findings, validator, client: clientFor(server.url), limits: { maxSteps: 3 } });
+    expectOfflineFallback(result, /its last reply called submit_answer with arguments procdoc could not take \(.*commands.*\)/);
+  });
 });
+
