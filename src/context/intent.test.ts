@@ -42,6 +42,13 @@ describe('parseQuestion', () => {
     expect(parseQuestion('top 300 processes by cpu', index).pids).toEqual([]);
   });
 
+  it('takes a number right after a running program\'s name for its argument, not a PID, unless it is that program\'s PID', () => {
+    expect(parseQuestion('why is the python3 1000 job hung?', index)).toMatchObject({ pids: [], missingPids: [], names: ['python3'] });
+    expect(parseQuestion('why is nginx 400 slow?', index).pids).toEqual([400]);
+    expect(parseQuestion('why is python3 pid 1000 hung?', index).missingPids).toEqual([1000]);
+    expect(parseQuestion('is it safe to kill 400?', index).pids).toEqual([400]);
+  });
+
   it('reads the command to check', () => {
     expect(parseQuestion('is it safe to run `kill -9 400`?', index).command).toBe('kill -9 400');
   });

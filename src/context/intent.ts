@@ -113,11 +113,28 @@ export function matchesName(p: Process, name: string): boolean {
   return processNames(p).some((pn) => pn === n || (n.length >= 4 && pn.startsWith(n) && /^[\d.-]*$/.test(pn.slice(n.length))));
 }
 
+/**
+ * Whether number `n` is an argument of the program named just before it ("sleep 1000",
+ * "tail -n 50"), not a PID: the name is a running program's and `n` is no process of that
+ * name ("nginx 4711", with 4711 an nginx, stays a PID).
+ */
+function argumentOf(before: string, n: number, index: SnapshotIndex): boolean {
+  const m = /([a-z_][a-z0-9_.@-]*)(?:\s+-{1,2}[a-z][\w-]*)?\s+$/.exec(before);
+  const word = m?.[1];
+  if (word === undefined || STOPWORDS.has(word)) return false;
+  const named = index.process(n);
+  if (named !== undefined && processNames(named).includes(word)) return false;
+  return index.snapshot.processes.some((p) => processNames(p).includes(word));
+}
+
 export function parseQuestion(question: string, index: SnapshotIndex): Intent {
   const q = question.trim();
   const lower = q.toLowerCase();
   const command = commandIn(q);
-  const pidCandidates = [...lower.matchAll(/\b(?:pid\s*)?(\d{1,7})\b(?!\s*(?:%|k|kb|kib|m|mb|mib|g|gb|gib)\b)/g)].map((m) => Number(m[1]));
+  // A number right after a command's name is its argument ("the sleep 1000 pipeline", "tail -n 50"), not a PID, unless it says pid.
+  const pidCandidates = [...lower.matchAll(/\b(pid\s*)?(\d{1,7})\b(?!\s*(?:%|k|kb|kib|m|mb|mib|g|gb|gib)\b)/g)]
+    .filter((m) => m[1] !== undefined || !argumentOf(lower.slice(0, m.index), Number(m[2]), index))
+    .map((m) => Number(m[2]));
   const threshold = parseThreshold(q);
   const pids: number[] = [];
   const missingPids: number[] = [];

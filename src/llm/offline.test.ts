@@ -52,6 +52,28 @@ describe('answerOffline', () => {
     expect(answer.summary).toMatch(/PID 4242 is not in the snapshot/);
   });
 
+  it('asked why a missing PID is stuck, says that first; what is stuck elsewhere comes after, as such', () => {
+    const stopped = fakeSnapshot({ processes: [fakeProcess({ pid: 20, comm: 'rsync', state: 'T' })] });
+    const { answer } = ask('why is pid 99999 stuck?', stopped);
+    expect(answer.summary.startsWith('PID 99999 is not in the snapshot')).toBe(true);
+    expect(answer.summary).toMatch(/Stuck elsewhere on this host:\nrsync \(20\)/);
+    expect(answer.rootCause).toBe('PID 99999 is not in the snapshot, so nothing can be said of it.');
+  });
+
+  it('"is it safe to kill -9 python3?": kill takes PIDs, so the named processes\' PIDs are judged', () => {
+    const judged: string[] = [];
+    const index = indexSnapshot(host());
+    const { answer } = answerOffline({
+      intent: parseQuestion('is it safe to kill -9 python3?', index),
+      index,
+      findings: [],
+      pipelineReports: [],
+      check: (command) => (judged.push(command), allowAll(command)),
+    });
+    expect(judged[0]).toBe('kill -9 11 12');
+    expect(answer.summary).toMatch(/^Yes, it is safe: `kill -9 11 12` \(kill takes PIDs: `kill -9 python3` judged as the processes it names\)\./);
+  });
+
   it('flags questions outside its families as needing an LLM', () => {
     expect(ask('tell me a story').needsLlm).toBe(true);
     expect(ask('what is using the most memory').needsLlm).toBe(false);

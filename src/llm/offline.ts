@@ -184,6 +184,14 @@ function cgroupMemNote(index: SnapshotIndex, p: Process): string {
 function stuck(input: OfflineInput): Draft {
   const { index, findings, pipelineReports, intent } = input;
   let procs = targets(input);
+  // Asked about a PID that is not there: say that first; what else is stuck is only context.
+  const elsewhere = procs.length === 0 && intent.missingPids.length > 0;
+  if (procs.length > 1 && intent.pids.length === 0) {
+    // Named, not numbered ("the sleep pipeline"): of the processes of that name, the stuck ones.
+    const stalled = new Set(pipelineReports.filter((r) => r.verdict.code !== 'progressing' && r.verdict.code !== 'finished').flatMap((r) => r.stages.map((st) => st.pid)));
+    const stuckOnes = procs.filter((p) => stalled.has(p.pid) || p.state === 'D' || p.state === 'T' || findings.some((f) => involves(f, new Set([p.pid]))));
+    if (stuckOnes.length > 0) procs = stuckOnes;
+  }
   if (procs.length === 0) {
     const fromPipelines = pipelineReports.filter((r) => r.verdict.code !== 'progressing' && r.verdict.code !== 'finished').map((r) => r.verdict.culpritPid ?? r.stages[0]?.pid);
     procs = [
@@ -214,8 +222,10 @@ function stuck(input: OfflineInput): Draft {
         ? related.map((f) => f.summary).join(' ')
         : `${describeState(procs[0]!)}.`;
   return {
-    summary: `${procs.map((p) => `${describeState(p)}.`).join('\n')}${missingNote(intent)}`,
-    rootCause,
+    summary: elsewhere
+      ? `${missingNote(intent).trim()} Stuck elsewhere on this host:\n${procs.map((p) => `${describeState(p)}.`).join('\n')}`
+      : `${procs.map((p) => `${describeState(p)}.`).join('\n')}${missingNote(intent)}`,
+    rootCause: elsewhere ? `PID ${intent.missingPids.join(', ')} is not in the snapshot, so nothing can be said of it.` : rootCause,
     evidence: [
       ...procs.flatMap((p) => [`P${p.pid}.state`, ...(p.wchan ? [`P${p.pid}.wchan`] : [])]),
       ...reports.map((r) => `PL:${r.verdict.culpritPid ?? r.stages[0]?.pid ?? 0}.verdict`),
@@ -361,10 +371,31 @@ function whoManages(input: OfflineInput): Draft {
   };
 }
 
+/**
+ * `kill [-SIG] NAME…`, as a person says "is it safe to kill -9 nginx?": kill takes PIDs, so
+ * those of the named processes stand in for the names. Any other command is left as it is.
+ */
+function withPidsForNames(command: string, procs: readonly Process[]): string {
+  const words = command.trim().split(/\s+/);
+  if (words[0] !== 'kill' || procs.length === 0) return command;
+  const options: string[] = [];
+  const operands: string[] = [];
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '-s' || w === '-n') options.push(w, words[++i] ?? '');
+    else if (w.startsWith('-') && operands.length === 0) options.push(w);
+    else operands.push(w);
+  }
+  if (operands.length === 0 || operands.some((w) => /^-?%?\d+$/.test(w))) return command;
+  return ['kill', ...options, ...procs.slice(0, 8).map((p) => String(p.pid))].join(' ');
+}
+
 function safe(input: OfflineInput): Draft {
   const { intent, findings } = input;
   const procs = targets(input);
-  const command = intent.command ?? (procs.length > 0 ? `kill ${procs.slice(0, 3).map((p) => p.pid).join(' ')}` : null);
+  const asked = intent.command === null ? null : withPidsForNames(intent.command, procs);
+  const command = asked ?? (procs.length > 0 ? `kill ${procs.slice(0, 3).map((p) => p.pid).join(' ')}` : null);
+  const byName = asked !== null && asked !== intent.command ? ` (kill takes PIDs: \`${intent.command}\` judged as the processes it names)` : '';
   if (command === null) {
     return {
       summary: `Say which command or process: e.g. "is it safe to run \`kill -9 1234\`?" or "is it safe to kill nginx?".${missingNote(intent)}`,
@@ -380,7 +411,7 @@ function safe(input: OfflineInput): Draft {
   const related = findings.filter((f) => involves(f, new Set(pids)));
   const word = { allow: 'Yes, it is safe', confirm: 'Only with care: it needs confirmation', deny: 'No, procdoc refuses it' }[verdict.decision];
   return {
-    summary: `${word}: \`${command}\`.${reasons.length > 0 ? `\n${reasons.map((r) => `  ${r}`).join('\n')}` : ''}${verdict.alternatives.length > 0 ? `\nSafer: ${verdict.alternatives.join(' | ')}` : ''}${missingNote(intent)}`,
+    summary: `${word}: \`${command}\`${byName}.${reasons.length > 0 ? `\n${reasons.map((r) => `  ${r}`).join('\n')}` : ''}${verdict.alternatives.length > 0 ? `\nSafer: ${verdict.alternatives.join(' | ')}` : ''}${missingNote(intent)}`,
     rootCause: reasons[0] ?? `The validator found nothing against \`${command}\`.`,
     evidence: [...pids.map((p) => `P${p}.state`), ...findingIds(findings, (f) => related.includes(f))],
     pids,
