@@ -13,7 +13,21 @@ export interface JudgeContext {
   parse(text: string): ParsedScript;
   /** Nesting depth of sh -c and friends, to stop runaway recursion. */
   readonly depth: number;
+  /** Who runs the command (CheckOptions.runBy). */
+  readonly runBy: RunBy;
+  /** The snapshot was saved earlier (CheckOptions.saved): messages speak of it, not of "now". */
+  readonly saved: boolean;
+  /** The words of the command being judged, to recognise the processes that carry this very invocation. */
+  readonly invocation: readonly string[];
 }
+
+/**
+ * Who runs the judged command. 'procdoc': procdoc itself, as its own child, at once (exec):
+ * procdoc and the ancestors that started it are alive then, and a pattern can match them.
+ * 'caller': someone else, later (check, remediation advice): procdoc's own process and the
+ * wrappers that carry its invocation are gone by then.
+ */
+export type RunBy = 'procdoc' | 'caller';
 
 /** What a command is expected to do, so that the executor can verify it afterwards. */
 export type Effect =

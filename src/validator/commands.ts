@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { add, merge, newAcc, readOnly, type Acc, type JudgeContext } from './acc.js';
 import { destructiveCommand, judgeDd, judgeMove, judgeRecursiveMode, judgeRm, judgeWrite } from './files.js';
-import { judgeKill, judgeKillall, judgeKillall5, judgePkill } from './kill.js';
+import { judgeKill, judgeKillall, judgeKillall5, judgePkill, judgeSkill } from './kill.js';
 import { judgeAttach, judgeChoom, judgeContainerCli, judgeKubectl, judgeRenice, judgeSchedTool } from './misc.js';
 import type { ParsedScript, SimpleCommand, Word } from './parse.js';
 import { ALWAYS_READ_ONLY, ARGS_CANNOT_HURT, notReadOnly } from './readonly.js';
@@ -405,6 +405,7 @@ export function judgeArgv(argv: readonly string[], globs: readonly boolean[], ct
     case 'killall5':
       return judgeKillall5(acc);
     case 'skill':
+      return judgeSkill(args, ctx, acc);
     case 'snice':
     case 'xkill':
     case 'tkill':

@@ -2,10 +2,10 @@ import { createRequire } from 'node:module';
 import type { Language as TsLanguage, Parser as TsParser } from 'web-tree-sitter';
 import { indexSnapshot, type SnapshotIndex } from '../snapshot/query.js';
 import type { Snapshot } from '../snapshot/schema.js';
-import { newAcc, type Acc, type Effect, type JudgeContext } from './acc.js';
+import { newAcc, type Acc, type Effect, type JudgeContext, type RunBy } from './acc.js';
 import { judgeScript } from './commands.js';
 import { parseScript, quoteArgv, type ParsedScript } from './parse.js';
-import { DEFAULT_CRITICAL_COMMS, DEFAULT_CRITICAL_UNITS } from './targets.js';
+import { DEFAULT_CRITICAL_COMMS, DEFAULT_CRITICAL_UNITS, offerable } from './targets.js';
 import { hit, strictest } from './rules.js';
 import { compileParserWasm } from './wasm.js';
 import { watchedIndex, type SnapshotAccess } from './access.js';
@@ -13,7 +13,7 @@ import type { RuleHit, Verdict } from './verdict.js';
 
 export { DEFAULT_CRITICAL_COMMS, DEFAULT_CRITICAL_UNITS } from './targets.js';
 export { quoteArgv, type ParsedScript, type SimpleCommand } from './parse.js';
-export { systemUnitsOf, type Effect } from './acc.js';
+export { systemUnitsOf, type Effect, type RunBy } from './acc.js';
 export { newAccess, type SnapshotAccess } from './access.js';
 export { RULE_DECISIONS, strictest, hit, type RuleId } from './rules.js';
 export type { Decision, RuleHit, Target, Verdict, VerdictSummary } from './verdict.js';
@@ -27,6 +27,15 @@ export interface CheckOptions {
   criticalUnits?: readonly string[];
   /** Records what the judgement looks up in the snapshot (see SnapshotAccess). */
   access?: SnapshotAccess;
+  /**
+   * Who runs the command (RunBy). 'procdoc' (the default, the stricter) for exec, which runs
+   * it as procdoc's own child; 'caller' for check and advice, run later by someone else, when
+   * procdoc's own process and the wrappers carrying its invocation (`timeout 10 procdoc check …`,
+   * `bash -c "procdoc check …"`) are gone: a pkill -f pattern is then not matched against them.
+   */
+  runBy?: RunBy;
+  /** The snapshot was saved earlier (check --from): messages speak of the snapshot, not of "now". */
+  saved?: boolean;
 }
 
 export interface Validator {
@@ -127,6 +136,9 @@ function validatorFor(parser: TsParser): Validator {
       criticalUnits: options.criticalUnits ?? DEFAULT_CRITICAL_UNITS,
       parse,
       depth: 0,
+      runBy: options.runBy ?? 'procdoc',
+      saved: options.saved ?? false,
+      invocation: typeof command === 'string' ? [command] : command,
     };
     const acc = newAcc();
     if (text.trim() === '') {
@@ -143,6 +155,8 @@ function validatorFor(parser: TsParser): Validator {
         acc.hits.push(hit('unparseable', 'This command is nested too deeply to judge: following it exhausted the stack. Write it flat and check again.'));
       }
     }
+    // An alternative is advice to run instead: never one that aims at what the rules deny.
+    acc.alternatives = acc.alternatives.filter((a) => offerable(a, ctx));
     const verdict = finalize(display, acc);
     const missing = verdict.targets.flatMap((t) => (t.startTime === null ? [t.pid] : []));
     return { verdict, text, effects: acc.effects, needs: [...new Set([...acc.details, ...missing])] };

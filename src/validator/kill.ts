@@ -1,7 +1,8 @@
 import type { Process } from '../snapshot/schema.js';
 import { add, alt, readOnly, target, type Acc, type JudgeContext } from './acc.js';
 import { SIGNAL, parseSignal, signalName } from './signals.js';
-import { existing, isSelf, signalProcess } from './targets.js';
+import { existing, isSelf, matchable, signalProcess } from './targets.js';
+import { quoteArgv } from './parse.js';
 
 const BROAD_COUNT = 5;
 
@@ -182,7 +183,7 @@ export function expandPattern(spec: MatchSpec, ctx: JudgeContext, acc: Acc, cmd:
   }
   const selfPgid = ctx.idx.process(ctx.idx.snapshot.self.pid)?.pgid;
   const selfSid = ctx.idx.process(ctx.idx.snapshot.self.pid)?.sid;
-  let matched = ctx.idx.snapshot.processes.filter((p) => {
+  let matched = matchable(ctx).filter((p) => {
     const text = spec.full && p.argv.length > 0 ? p.argv.join(' ') : p.comm;
     let ok = re === null || re.test(text);
     if (spec.inverse) ok = !ok;
@@ -203,9 +204,14 @@ export function expandPattern(spec: MatchSpec, ctx: JudgeContext, acc: Acc, cmd:
   return matched;
 }
 
-function judgeMatches(matched: Process[], sig: number, cmd: string, describeSpec: string, broadBecause: string | null, ctx: JudgeContext, acc: Acc): void {
+/**
+ * Judges signalling what a pattern matched. `pgrep` is the argv that lists the same
+ * processes, offered when nothing matches.
+ */
+function judgeMatches(matched: Process[], sig: number, cmd: string, describeSpec: string, broadBecause: string | null, pgrep: readonly string[], ctx: JudgeContext, acc: Acc): void {
   if (matched.length === 0) {
-    add(acc, 'target-not-found', `${cmd} ${describeSpec} matches no process now, so it would do nothing. Check the name with \`pgrep -a ${describeSpec.replace(/^.* /, '')}\` or \`procdoc snapshot\`.`);
+    const when = ctx.saved ? 'in the saved snapshot, so it would have done nothing when that was taken' : 'now, so it would do nothing';
+    add(acc, 'target-not-found', `${cmd} ${describeSpec} matches no process ${when}. Check the name with \`${quoteArgv(pgrep)}\` or \`procdoc snapshot\`.`);
     return;
   }
   const comms = [...new Set(matched.map((p) => p.comm))];
@@ -224,7 +230,7 @@ function judgeMatches(matched: Process[], sig: number, cmd: string, describeSpec
   if (selfHit.length > 0) {
     add(acc, 'target-self', `${cmd} ${describeSpec} also matches ${selfHit.map((p) => `PID ${p.pid} (${p.comm})`).join(', ')}: procdoc or the shell that asked. Narrow the pattern (-x, a longer name) or name PIDs.`);
   }
-  for (const p of matched) signalProcess(p, sig, ctx, acc);
+  for (const p of matched) signalProcess(p, sig, ctx, acc, null, `${cmd} ${describeSpec}`);
   if (matched.length === 1 && matched[0]) alt(acc, `kill -${signalName(sig).replace(/^SIG/, '')} ${matched[0].pid}`);
 }
 
@@ -338,7 +344,7 @@ export function judgePkill(name: 'pkill' | 'pgrep', args: readonly string[], ctx
   const signal = sig ?? SIGNAL.TERM;
   const matched = expandPattern(spec, ctx, acc, 'pkill');
   if (matched === null) return;
-  const describeSpec = [spec.full ? '-f' : '', spec.exact ? '-x' : '', spec.inverse ? '-v' : '', spec.euids ? `-u ${spec.euids.join(',')}` : '', spec.pattern !== null ? `'${spec.pattern}'` : '']
+  const describeSpec = [spec.full ? '-f' : '', spec.exact ? '-x' : '', spec.inverse ? '-v' : '', spec.euids ? `-u ${spec.euids.join(',')}` : '', spec.pattern !== null ? quoteArgv([spec.pattern]) : '']
     .filter(Boolean)
     .join(' ');
   let broad: string | null = null;
@@ -346,7 +352,8 @@ export function judgePkill(name: 'pkill' | 'pgrep', args: readonly string[], ctx
   else if (spec.pattern !== null && (spec.pattern.length < 3 || new RegExp(spec.pattern.length > 0 ? spec.pattern : '^').test(''))) broad = `the pattern '${spec.pattern}' is so short or loose that it matches almost anything`;
   else if (spec.pattern === null) broad = 'it selects by owner, group or parent alone, not by name';
   else if (spec.full && !spec.exact) broad = null;
-  judgeMatches(matched, signal, 'pkill', describeSpec, broad, ctx, acc);
+  const pgrep = ['pgrep', '-a', ...(spec.full ? ['-f'] : []), ...(spec.exact ? ['-x'] : []), ...(spec.ignoreCase ? ['-i'] : []), ...(spec.inverse ? ['-v'] : []), ...(spec.euids ? ['-u', spec.euids.join(',')] : []), ...(spec.pattern !== null ? [spec.pattern] : [])];
+  judgeMatches(matched, signal, 'pkill', describeSpec, broad, pgrep, ctx, acc);
 }
 
 /** killall (psmisc). */
@@ -425,7 +432,8 @@ export function judgeKillall(args: readonly string[], ctx: JudgeContext, acc: Ac
     return eq(p.comm, n) || (!exact && n.length >= 15 && eq(p.comm, n.slice(0, 15))) || eq(argv0, n);
   };
   const matched: Process[] = [];
-  for (const p of ctx.idx.snapshot.processes) {
+  const candidates = matchable(ctx);
+  for (const p of candidates) {
     if (user !== null && !userMatches(p, [user])) continue;
     const hitName = names.length === 0 || (regex ? patterns.some((re) => re.test(p.comm)) : names.some((n) => named(p, n)));
     if (hitName) matched.push(p);
@@ -433,11 +441,64 @@ export function judgeKillall(args: readonly string[], ctx: JudgeContext, acc: Ac
   let expanded = matched;
   if (groups) {
     const pgids = new Set(matched.map((p) => p.pgid));
-    expanded = ctx.idx.snapshot.processes.filter((p) => pgids.has(p.pgid));
+    expanded = candidates.filter((p) => pgids.has(p.pgid));
   }
   const describeSpec = [user !== null ? `-u ${user}` : '', ...names].filter(Boolean).join(' ');
   const broad = names.length === 0 ? `it selects every process of user ${user ?? ''}` : regex ? null : null;
-  judgeMatches(expanded, signal, 'killall', describeSpec, broad, ctx, acc);
+  const pgrep = ['pgrep', '-a', ...(ignoreCase ? ['-i'] : []), ...(user !== null ? ['-u', user] : []), ...(names.length === 1 ? (regex ? [names[0]!] : ['-x', names[0]!]) : names.length > 1 ? [regex ? names.join('|') : `^(${names.join('|')})$`] : [])];
+  judgeMatches(expanded, signal, 'killall', describeSpec, broad, pgrep, ctx, acc);
+}
+
+/**
+ * skill (procps): `skill [-SIGNAL] [options] expression`, where -c COMMAND, -u USER, -t TTY
+ * and -p PID select, and a bare word is guessed as one of those. Kinds combine with AND,
+ * several of one kind with OR. Judged as the pkill that selects the same processes.
+ */
+export function judgeSkill(args: readonly string[], ctx: JudgeContext, acc: Acc): void {
+  let sig: number | null = null;
+  const sel = { c: [] as string[], u: [] as string[], t: [] as string[], p: [] as string[] };
+  const kinds: Record<string, keyof typeof sel> = { '-c': 'c', '--command': 'c', '-u': 'u', '--user': 'u', '-t': 't', '--tty': 't', '-p': 'p', '--pid': 'p' };
+  const users = new Set(ctx.idx.snapshot.processes.flatMap((p) => [p.user, String(p.uid)]));
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (['-l', '-L', '--list', '--table', '-V', '--version', '-h', '--help', '-n', '--no-action'].includes(a)) return readOnly(acc, `skill ${a}`);
+    const kind = kinds[a];
+    if (kind !== undefined) {
+      const v = args[++i];
+      if (v === undefined) return void add(acc, 'unparseable', `skill: ${a} needs a value.`);
+      sel[kind].push(v);
+      continue;
+    }
+    if (a === '--ns' || a === '--nslist') {
+      i++;
+      continue;
+    }
+    if (['-f', '--fast', '-i', '--interactive', '-v', '--verbose', '-w', '--warnings'].includes(a)) continue;
+    if (a.startsWith('-') && a.length > 1) {
+      const parsed = parseSignal(a.slice(1));
+      if (parsed === null || sig !== null) return void add(acc, 'unparseable', `skill: ${a} is neither a signal nor an option skill knows. See \`man skill\`.`);
+      sig = parsed;
+      continue;
+    }
+    // A bare word: skill guesses what it names.
+    if (/^\d+$/.test(a)) sel.p.push(a);
+    else if (users.has(a)) sel.u.push(a);
+    else if (/^(pts\/\d+|tty\w*|console)$/.test(a.replace(/^\/dev\//, ''))) sel.t.push(a);
+    else sel.c.push(a);
+  }
+  if (Object.values(sel).every((v) => v.length === 0)) return void add(acc, 'unparseable', 'skill needs something to select: -c COMMAND, -u USER, -t TTY or -p PID.');
+  const signal = sig ?? SIGNAL.TERM;
+  const matched = matchable(ctx).filter(
+    (p) =>
+      (sel.c.length === 0 || sel.c.includes(p.comm)) &&
+      (sel.u.length === 0 || userMatches(p, sel.u)) &&
+      (sel.t.length === 0 || sel.t.some((t) => p.tty === t.replace(/^\/dev\//, ''))) &&
+      (sel.p.length === 0 || sel.p.includes(String(p.pid))),
+  );
+  const describeSpec = [...sel.c.map((v) => `-c ${v}`), ...sel.u.map((v) => `-u ${v}`), ...sel.t.map((v) => `-t ${v}`), ...sel.p.map((v) => `-p ${v}`)].join(' ');
+  const broad = sel.c.length === 0 && sel.p.length === 0 ? 'it selects by user or terminal alone, not by name' : null;
+  const pgrep = ['pgrep', '-a', ...(sel.u.length > 0 ? ['-u', sel.u.join(',')] : []), ...(sel.t.length > 0 ? ['-t', sel.t.join(',')] : []), ...(sel.c.length > 0 ? ['-x', sel.c.join('|')] : [])];
+  judgeMatches(matched, signal, 'skill', describeSpec, broad, pgrep, ctx, acc);
 }
 
 /** killall5 signals every process outside the caller's session. */

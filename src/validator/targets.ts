@@ -41,11 +41,49 @@ export function isCritical(p: Process, ctx: JudgeContext): boolean {
   return ctx.criticalComms.some((name) => p.comm === name || p.comm === name.slice(0, 15));
 }
 
+/** procdoc itself or one of its ancestors; PID 1, an ancestor of everything, has its own rule. */
 export function isSelf(p: { pid: number }, ctx: JudgeContext): 'self' | 'ancestor' | null {
   const self = ctx.idx.snapshot.self;
   if (p.pid === self.pid) return 'self';
-  if (self.ancestors.includes(p.pid)) return 'ancestor';
+  if (p.pid !== 1 && self.ancestors.includes(p.pid)) return 'ancestor';
   return null;
+}
+
+/**
+ * Whether a pattern (pkill, killall, skill) cannot meet `p` when the command runs: when the
+ * caller runs it later, procdoc's own process and the ancestors whose command line carries
+ * this invocation (`timeout 10 procdoc check …`) will have exited. The caller's own shell
+ * does not carry it, and stays matched.
+ */
+export function goneWhenRun(p: Process, ctx: JudgeContext): boolean {
+  if (ctx.runBy !== 'caller') return false;
+  const kind = isSelf(p, ctx);
+  if (kind === 'self') return true;
+  if (kind === null) return false;
+  const line = p.argv.join(' ');
+  const words = ctx.invocation.filter((w) => w !== '');
+  return words.length > 0 && words.every((w) => line.includes(w));
+}
+
+/** The processes a pattern can meet when the command runs (see goneWhenRun). */
+export function matchable(ctx: JudgeContext): Process[] {
+  const all = ctx.idx.snapshot.processes;
+  return ctx.runBy === 'caller' ? all.filter((p) => !goneWhenRun(p, ctx)) : all;
+}
+
+const KILL_ALTERNATIVE = /^kill (?:-s \S+|-[A-Za-z0-9+]+)(?: --)? (-?\d+)$/;
+
+/**
+ * Whether an alternative may be offered: never a kill of what the rules deny outright
+ * (init, a container's init, a kernel thread, a zombie, procdoc or its ancestors).
+ */
+export function offerable(command: string, ctx: JudgeContext): boolean {
+  const m = KILL_ALTERNATIVE.exec(command);
+  if (!m) return true;
+  const n = Number(m[1]);
+  if (n === 0 || n === 1 || n === -1) return false;
+  const aimed = n < 0 ? ctx.idx.group(-n) : [ctx.idx.process(n)].flatMap((p) => (p ? [p] : []));
+  return !aimed.some((p) => p.pid === 1 || p.namespaceInit || p.kernelThread || isSelf(p, ctx) !== null || (n > 0 && p.state === 'Z'));
 }
 
 export function systemctlFor(manager: 'system' | 'user'): string {
@@ -111,8 +149,9 @@ export function existing(pid: number, ctx: JudgeContext, acc: Acc, what: string,
 /**
  * Judges sending `sig` to one existing process. `pgid` is set when the signal goes to its
  * whole process group (kill -SIG -PGID): the commands offered then name the group too.
+ * `pattern` names the pattern that matched it (pkill -x foo), when it was not named by PID.
  */
-export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: Acc, pgid: number | null = null): void {
+export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: Acc, pgid: number | null = null, pattern: string | null = null): void {
   // A group goes after --: procps-ng 4.0's kill reads `kill -TERM -1234` as kill(-1, SIGTERM).
   const aim = pgid === null ? `${p.pid}` : `-- -${pgid}`;
   const stopped = p.state === 'T' || p.state === 't';
@@ -146,11 +185,12 @@ export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: A
     return;
   }
   if (p.state === 'Z') {
-    if (pgid === null) return zombie(p, ctx, acc);
-    // A pipeline's group often holds a stage that has exited and waits to be reaped: the
-    // group signal is still meant for the living members.
+    if (pgid === null && pattern === null) return zombie(p, ctx, acc);
+    // A pipeline's group often holds a stage that has exited and waits to be reaped, and a
+    // pattern can match a dead process by its name: the signal is meant for the living ones.
     const parent = ctx.idx.process(p.ppid);
-    add(acc, 'state-change', `${describe(p)} in group ${pgid} is a zombie: it has exited already, and ${name} does nothing to it. It goes once its parent ${parent ? describe(parent) : `PID ${p.ppid}`} reaps it (or exits).`);
+    const where = pgid !== null ? `in group ${pgid}` : `(matched by ${pattern})`;
+    add(acc, 'state-change', `${describe(p)} ${where} is a zombie: it has exited already, and ${name} does nothing to it. It goes once its parent ${parent ? describe(parent) : `PID ${p.ppid}`} reaps it (or exits).`);
     return;
   }
   const self = isSelf(p, ctx);
