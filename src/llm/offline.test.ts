@@ -74,6 +74,25 @@ describe('answerOffline', () => {
     expect(answer.summary).toMatch(/^Yes, it is safe: `kill -9 11 12` \(kill takes PIDs: `kill -9 python3` judged as the processes it names\)\./);
   });
 
+  it('who manages a supervised process: the supervisor, not "nothing manages it"', () => {
+    const supervised = fakeSnapshot({
+      processes: [
+        fakeProcess({ pid: 30, comm: 'supervisord' }),
+        fakeProcess({ pid: 31, ppid: 30, comm: 'worker', owner: { unit: null, container: null, supervisor: { kind: 'supervisord', pid: 30, comm: 'supervisord' } } }),
+      ],
+    });
+    const { answer } = ask('who manages 31?', supervised);
+    expect(answer.summary).toMatch(/worker \(31\) is managed by the supervisord supervisor supervisord \(30\)/);
+    expect(answer.rootCause).toBe('The supervisord supervisor supervisord (30) may start it again: stop or change it there rather than with kill.');
+  });
+
+  it('top CPU lists only processes that used CPU over the sample, even when asked for more', () => {
+    const { answer } = ask('top 10 processes by cpu');
+    expect(answer.pids).toEqual([11, 13, 12]);
+    const idle = fakeSnapshot({ processes: [fakeProcess({ pid: 40, comm: 'sleep', cpu: cpu(0) })] });
+    expect(ask('top 3 processes by cpu', idle).answer.summary).toBe('No process was found using CPU over the sample.');
+  });
+
   it('flags questions outside its families as needing an LLM', () => {
     expect(ask('tell me a story').needsLlm).toBe(true);
     expect(ask('what is using the most memory').needsLlm).toBe(false);

@@ -127,6 +127,8 @@ function topBy(input: OfflineInput, metric: 'cpu' | 'memory'): Draft {
   // procdoc itself (busy reading /proc while it was read) is not what the question is about.
   const list = index.snapshot.processes
     .filter((p) => !p.kernelThread && p.state !== 'Z' && p.pid !== index.snapshot.self.pid)
+    // Over a sample, a process that used no CPU is no top consumer: the list may end short.
+    .filter((p) => !(metric === 'cpu' && sampled && (p.cpu?.percent ?? 0) < 0.05))
     .filter((p) => intent.names.length === 0 || intent.names.some((n) => matchesName(p, n)))
     .filter((p) => intent.user === null || p.user === intent.user)
     .filter(passes)
@@ -140,7 +142,7 @@ function topBy(input: OfflineInput, metric: 'cpu' | 'memory'): Draft {
   const what = metric === 'cpu' ? 'CPU' : 'memory';
   if (list.length === 0) {
     return {
-      summary: `No process${filters === '' ? '' : ` ${filters}`} was found.${metric === 'cpu' && !sampled ? ' The snapshot has no CPU sample, so CPU% is unknown.' : ''}`,
+      summary: `No process${filters === '' ? '' : ` ${filters}`} was found${metric === 'cpu' && sampled ? ' using CPU over the sample' : ''}.${metric === 'cpu' && !sampled ? ' The snapshot has no CPU sample, so CPU% is unknown.' : ''}`,
       rootCause: 'Nothing matches the question in this snapshot.',
       evidence: [],
       pids: [],
@@ -360,7 +362,7 @@ function whoManages(input: OfflineInput): Draft {
   const units = procs.map((p) => p.owner.unit?.name).filter((u): u is string => u !== undefined);
   return {
     summary: `${lines.join('\n')}${missingNote(intent)}`,
-    rootCause: units.length > 0 ? `Act through the service manager (systemctl … ${units[0]}), not kill: it owns the process.` : 'Nothing manages it beyond its parent process; signals reach it directly.',
+    rootCause: managedBy(procs, units),
     evidence: [
       ...procs.flatMap((p) => [`P${p.pid}.ppid`, ...(p.owner.unit ? [`P${p.pid}.unit`] : []), ...(p.owner.supervisor ? [`P${p.pid}.supervisor`] : []), ...(p.owner.container ? [`P${p.pid}.container`] : [])]),
       ...units.filter((u) => index.unit(u)).flatMap((u) => [`U:${u}.Restart`, `U:${u}.NRestarts`]),
@@ -369,6 +371,16 @@ function whoManages(input: OfflineInput): Draft {
     pids: procs.map((p) => p.pid),
     commands: units.slice(0, 1).map((u) => ({ command: `systemctl status ${u}`, why: 'see the unit, its processes and recent log lines' })),
   };
+}
+
+/** Who to act through, for the first of `procs` that something manages: the unit, the container, the supervisor. */
+function managedBy(procs: readonly Process[], units: readonly string[]): string {
+  if (units.length > 0) return `Act through the service manager (systemctl … ${units[0]}), not kill: it owns the process.`;
+  const contained = procs.find((p) => p.owner.container !== null)?.owner.container;
+  if (contained) return `Act through ${contained.runtime} (its container ${contained.id.slice(0, 12)}): the container's runtime owns the process.`;
+  const supervisor = procs.find((p) => p.owner.supervisor !== null)?.owner.supervisor;
+  if (supervisor) return `The ${supervisor.kind} supervisor ${printable(redactText(supervisor.comm))} (${supervisor.pid}) may start it again: stop or change it there rather than with kill.`;
+  return 'Nothing manages it beyond its parent process; signals reach it directly.';
 }
 
 /**
