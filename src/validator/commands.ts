@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import { add, merge, newAcc, readOnly, type Acc, type JudgeContext } from './acc.js';
+import { add, describe, merge, newAcc, readOnly, type Acc, type JudgeContext } from './acc.js';
+import { touchProcess } from './targets.js';
 import { destructiveCommand, judgeDd, judgeMove, judgeRecursiveMode, judgeRm, judgeWrite } from './files.js';
 import { judgeKill, judgeKillall, judgeKillall5, judgePkill, judgeSkill } from './kill.js';
 import { judgeAttach, judgeChoom, judgeContainerCli, judgeKubectl, judgeRenice, judgeSchedTool } from './misc.js';
@@ -10,6 +11,8 @@ import { judgeService, judgeSystemctl } from './systemctl.js';
 const MAX_DEPTH = 4;
 const SYSTEM_ROOTS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib64', '/opt', '/proc', '/root', '/sbin', '/srv', '/sys', '/usr', '/var', '~']);
 const STANDARD_DIRS = new Set(['/bin', '/usr/bin', '/sbin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']);
+/** Mount points the running system cannot do without: unmounting one, or making it read-only, breaks the machine. */
+const VITAL_MOUNTS = new Set(['/', '/usr', '/var', '/etc', '/boot', '/proc', '/sys', '/dev', '/run', '/lib', '/bin', '/sbin']);
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'rbash', 'posh', 'yash', 'ksh93']);
 const OTHER_SHELLS = new Set(['fish', 'csh', 'tcsh', 'xonsh', 'nu', 'elvish']);
 const INTERPRETERS = /^(python[0-9.]*|pypy[0-9.]*|perl[0-9.]*|ruby[0-9.]*|irb|node|nodejs|deno|bun|php[0-9.]*|lua[0-9.]*|luajit|tclsh[0-9.]*|wish|Rscript|R|pwsh|powershell|jshell|groovy|expect|osascript|julia|guile|racket|sbcl|gawk-script|busybox-sh)$/;
@@ -47,9 +50,14 @@ function dynamicWord(w: Word, acc: Acc): boolean {
   add(
     acc,
     'shell-indirection',
-    `\`${w.raw.length > 60 ? `${w.raw.slice(0, 60)}…` : w.raw}\` contains ${w.dynamic}: its value is only known when the shell runs it, so what the command hits cannot be checked. Expand it yourself and check the literal command.`,
+    `${quoted(w.raw.length > 60 ? `${w.raw.slice(0, 60)}…` : w.raw)} contains ${w.dynamic}: its value is only known when the shell runs it, so what the command hits cannot be checked. Expand it yourself and check the literal command.`,
   );
   return true;
+}
+
+/** Shell text in a message: in backticks, or in double quotes when it holds backticks itself. */
+function quoted(text: string): string {
+  return text.includes('`') ? `"${text}"` : `\`${text}\``;
 }
 
 function checkAssignment(name: string, value: Word, acc: Acc): void {
@@ -136,6 +144,47 @@ function afterOptions(args: readonly string[], valueOpts: readonly string[], sta
     }
   }
   return args.length;
+}
+
+/** The value of a short option given combined with others (-qfc VALUE), or null. */
+function shortValue(args: readonly string[], letter: string): string | null {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (/^-[a-zA-Z]+$/.test(a) && a.length > 2 && a.endsWith(letter)) return args[i + 1] ?? null;
+  }
+  return null;
+}
+
+/** Resource options of prlimit(1): the value is optional, attached (-n10, --nofile=10). */
+const PRLIMIT_RESOURCES = /^(-[cdefilmnqrstuvxy](.+)?|--(core|data|nice|fsize|sigpending|memlock|rss|nofile|msgqueue|rtprio|stack|cpu|nproc|as|locks|rttime)(=.*)?)$/;
+
+/** prlimit: --pid PID with a limit changes that process; otherwise the command runs under the limits. */
+function judgePrlimit(args: readonly string[], ctx: JudgeContext, acc: Acc, inner: (from: number) => void): void {
+  let pid: string | null = null;
+  let setting = false;
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (a === '-p' || a === '--pid') pid = args[++i] ?? '';
+    else if (a.startsWith('--pid=')) pid = a.slice(6);
+    else if (/^-p\d+$/.test(a)) pid = a.slice(2);
+    else if (a === '-o' || a === '--output') i++;
+    else if (PRLIMIT_RESOURCES.test(a)) setting ||= /=|^-[a-z].+/.test(a);
+    else if (!a.startsWith('-')) break;
+  }
+  if (pid !== null) {
+    if (!/^\d+$/.test(pid)) return void add(acc, 'unparseable', `prlimit: "${pid}" is not a PID.`);
+    if (!setting) return readOnly(acc, 'prlimit --pid');
+    const p = touchProcess(Number(pid), ctx, acc, 'setting resource limits', 'process');
+    if (p) add(acc, 'state-change', `prlimit changes the resource limits of ${describe(p)} while it runs: a limit below what it uses now (open files, processes, memory) makes its next allocation fail.`);
+    return;
+  }
+  if (i >= args.length) return readOnly(acc, 'prlimit');
+  inner(i);
 }
 
 function hasOpt(args: readonly string[], end: number, ...opts: string[]): boolean {
@@ -280,7 +329,10 @@ export function judgeArgv(argv: readonly string[], globs: readonly boolean[], ct
     }
     case 'ionice': {
       const at = afterOptions(args, ['-c', '-n', '--class', '--classdata']);
-      if (hasOpt(args, at, '-p', '-P', '-u', '--pid', '--pgid', '--uid') || at >= args.length) return judgeSchedTool('ionice', args.filter((a) => !['-p', '-P', '-u', '--pid', '--pgid', '--uid'].includes(a)), ctx, acc);
+      if (hasOpt(args, at, '-p', '-P', '-u', '--pid', '--pgid', '--uid') || at >= args.length) {
+        const kind = hasOpt(args, at, '-u', '--uid') ? 'user' : hasOpt(args, at, '-P', '--pgid') ? 'pgrp' : 'pid';
+        return judgeSchedTool('ionice', args.filter((a) => !['-p', '-P', '-u', '--pid', '--pgid', '--uid'].includes(a)), ctx, acc, kind);
+      }
       const cls = optValue(args, at, '-c', '--class');
       if (cls === '1' || cls === 'realtime') add(acc, 'realtime-policy', `ionice -c 1 gives ${args[at]} real-time I/O priority: it can starve every other process's disk I/O.`);
       return inner(at);
@@ -304,6 +356,26 @@ export function judgeArgv(argv: readonly string[], globs: readonly boolean[], ct
       if (args.some((a) => ['--hardware', '-H', '--show', '-s'].includes(a))) return readOnly(acc, 'numactl');
       const at = afterOptions(args, ['-C', '-N', '-m', '-p', '-i', '-P', '-w', '--cpunodebind', '--physcpubind', '--membind', '--preferred', '--interleave', '--weighted-interleave', '--preferred-many']);
       return inner(at);
+    }
+    case 'cgexec':
+      if (args.length === 0) return void add(acc, 'unparseable', 'cgexec needs a command.');
+      return inner(afterOptions(args, ['-g']));
+    case 'prlimit':
+      return judgePrlimit(args, ctx, acc, inner);
+    case 'script': {
+      // script [options] [file] -c COMMAND: the command runs in a shell; the file gets its output.
+      const valueOpts = ['-c', '--command', '-E', '--echo', '-I', '--log-in', '-O', '--log-out', '-B', '--log-io', '-T', '--log-timing', '-t', '--timing', '-m', '--logging-format', '-o', '--output-limit'];
+      const text = optValue(args, args.length, '-c', '--command') ?? shortValue(args, 'c');
+      const files: string[] = [];
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i]!;
+        if (valueOpts.includes(a)) i++;
+        else if (/^-[a-zA-Z]+$/.test(a) && a.endsWith('c')) i++;
+        else if (!a.startsWith('-')) files.push(a);
+      }
+      for (const f of files) judgeWrite(f, false, null, ctx, acc, 'script writes');
+      if (text === null) return void add(acc, 'shell-indirection', 'script without -c opens an interactive shell; the commands typed there are not checked. Give the command with -c.');
+      return nested(text, ctx, acc, 'script -c');
     }
     case 'systemd-run': {
       const at = afterOptions(args, ['-u', '--unit', '-p', '--property', '-E', '--setenv', '--slice', '--uid', '--gid', '--nice', '--working-directory', '--description', '--on-active', '--on-boot', '--on-startup', '--on-unit-active', '--on-unit-inactive', '--on-calendar', '--path-property', '--socket-property', '--timer-property', '-H', '--host', '-M', '--machine', '--service-type', '--background', '--json', '--job-mode']);
@@ -494,6 +566,10 @@ export function judgeArgv(argv: readonly string[], globs: readonly boolean[], ct
     case 'git':
       if (name === 'crontab' && args.includes('-l')) return readOnly(acc, 'crontab -l');
       if (name === 'crontab' && args.includes('-r')) return void add(acc, 'destructive', 'crontab -r deletes every cron job of the user without asking.');
+      if (name === 'umount') {
+        const vital = args.filter((a) => !a.startsWith('-')).find((a) => VITAL_MOUNTS.has(posix.normalize(a).replace(/(.)\/$/, '$1')));
+        if (vital !== undefined) return void add(acc, 'destructive', `umount ${args.join(' ')} takes away ${vital === '/' ? 'the root file system' : `${vital}, a file system the system runs from`}: programs, libraries and logins stop working (with -l at once for every new lookup). No process problem needs it; find what holds a mount with fuser -vm or lsof.`);
+      }
       return void add(acc, 'state-change', `${name} ${args.join(' ')} changes the system (${name === 'umount' ? 'processes using the mount fail' : 'configuration, modules, packages or users'}); procdoc does not judge it further.`);
     default:
       break;
@@ -512,11 +588,41 @@ export function judgeArgv(argv: readonly string[], globs: readonly boolean[], ct
     if (name === 'find') return judgeFind(args, ctx, acc, opts);
     if (name === 'fuser') return void add(acc, 'broad-match', `${why}; the set of processes cannot be known from the command. Find them with fuser (without -k) and kill by PID.`);
     if (name === 'numactl' || name === 'env') return inner(0);
+    if (name === 'sed' && why === 'sed -i edits files in place') return judgeSedInPlace(args, argGlobs, ctx, acc);
+    if (name === 'mount') return judgeMount(args, acc, why);
     if (/awk|sed/.test(name) && /runs|commands/.test(why)) return void add(acc, 'shell-indirection', `${why}. Use a simpler script, or run the commands it would run directly.`);
     add(acc, 'state-change', `\`${[name, ...args].join(' ')}\` ${why}: it changes the system, so it needs a yes.`);
     return;
   }
   add(acc, 'unknown-command', `procdoc does not know what \`${name}\` does, so it cannot tell whether it is safe here. Check its documentation; if it only reads, run it yourself.`);
+}
+
+/** sed -i rewrites each file it is given: judged as a write of that file. */
+function judgeSedInPlace(args: readonly string[], globs: readonly boolean[], ctx: JudgeContext, acc: Acc): void {
+  const files: { path: string; glob: boolean }[] = [];
+  let script = !args.some((a) => ['-e', '--expression', '-f', '--file'].includes(a) || /^--(expression|file)=/.test(a) || /^-[a-zA-Z]*[ef]/.test(a));
+  let opts = true;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (opts && a === '--') opts = false;
+    else if (opts && ['-e', '--expression', '-f', '--file', '-l', '--line-length'].includes(a)) i++;
+    else if (opts && a.startsWith('-') && a.length > 1) continue;
+    else if (script) script = false;
+    else files.push({ path: a, glob: globs[i] ?? false });
+  }
+  if (files.length === 0) return void add(acc, 'unparseable', 'sed -i needs the files to edit.');
+  for (const f of files) judgeWrite(f.path, f.glob, null, ctx, acc, 'sed -i rewrites');
+}
+
+/** mount: remounting a vital file system read-only is destructive; other mounts change the system. */
+function judgeMount(args: readonly string[], acc: Acc, why: string): void {
+  const options = args.flatMap((a, i) => (a === '-o' || a === '--options' ? [args[i + 1] ?? ''] : a.startsWith('-o') && a.length > 2 ? [a.slice(2)] : a.startsWith('--options=') ? [a.slice(10)] : [])).join(',').split(',');
+  const points = args.filter((a, i) => !a.startsWith('-') && !['-o', '--options', '-t', '--types', '-L', '-U', '--label', '--uuid', '-B', '-M'].includes(args[i - 1] ?? ''));
+  const vital = points.find((a) => VITAL_MOUNTS.has(posix.normalize(a).replace(/(.)\/$/, '$1')));
+  if (vital !== undefined && options.includes('remount') && options.includes('ro')) {
+    return void add(acc, 'destructive', `mount -o remount,ro ${vital} makes ${vital === '/' ? 'the root file system' : vital} read-only under the running system: logs, package state, PID and lock files can no longer be written, and services fail. No process problem needs it.`);
+  }
+  add(acc, 'state-change', `\`${['mount', ...args].join(' ')}\` ${why}: it changes the system, so it needs a yes.`);
 }
 
 function judgeShell(name: string, args: readonly string[], ctx: JudgeContext, acc: Acc, opts: ArgvOptions): void {

@@ -92,7 +92,7 @@ export function judgeWrite(rawPath: string, glob: boolean, value: string | null,
     add(
       acc,
       'destructive',
-      `${how} ${path}: that replaces a file logins, sudo or booting depend on (a > redirection empties it before anything is written), which is as bad as deleting it. Change it with ${tool}, after a backup, and never as a process fix.`,
+      `${how} ${path}: that replaces a file logins, sudo or booting depend on${how === 'Writes' ? ' (a > redirection empties it before anything is written)' : ''}, which is as bad as deleting it${how.startsWith('sed') ? ' (one wrong expression, such as d, empties it)' : ''}. Change it with ${tool}, after a backup, and never as a process fix.`,
     );
     return;
   }

@@ -57,12 +57,12 @@ export function judgeRenice(args: readonly string[], ctx: JudgeContext, acc: Acc
 }
 
 /** ionice -p PID / chrt -p PID / taskset -p: query forms are read-only, setting forms change the target. */
-export function judgeSchedTool(name: 'ionice' | 'chrt' | 'taskset', args: readonly string[], ctx: JudgeContext, acc: Acc): void {
+export function judgeSchedTool(name: 'ionice' | 'chrt' | 'taskset', args: readonly string[], ctx: JudgeContext, acc: Acc, kind: 'pid' | 'pgrp' | 'user' = 'pid'): void {
   const positional = args.filter((a, i) => !a.startsWith('-') && !(name === 'ionice' && ['-c', '-n', '--class', '--classdata'].includes(args[i - 1] ?? '')) && !(name === 'chrt' && ['-T', '-P', '-D'].includes(args[i - 1] ?? '')));
   const setting = name === 'taskset' ? positional.length > 1 : name === 'chrt' ? positional.length > 1 : args.some((a) => ['-c', '-n', '--class', '--classdata'].includes(a) || /^-[cn]\d/.test(a));
   const pids = name === 'ionice' ? positional : positional.slice(-1);
   if (!setting) return readOnly(acc, `${name} -p`);
-  const hit = aimed('pid', pids, ctx, acc, name);
+  const hit = aimed(kind, pids, ctx, acc, name);
   const realtime = (name === 'chrt' && !args.some((a) => /^-(o|b|i|d)$|^--(other|batch|idle|deadline)$/.test(a))) || (name === 'ionice' && args.some((a, i) => (a === '-c' || a === '--class') && ['1', 'realtime'].includes(args[i + 1] ?? '')) || args.includes('-c1'));
   if (hit.length === 0) return;
   const who = hit.map((a) => a.who).join(', ');

@@ -46,6 +46,11 @@ export function defaultAction(n: number): 'terminate' | 'ignore' | 'stop' | 'con
   return 'terminate';
 }
 
+/** Whether the default action also dumps core (signal(7): Core): QUIT, ILL, TRAP, ABRT, BUS, FPE, SEGV, XCPU, XFSZ, SYS. */
+export function dumpsCore(n: number): boolean {
+  return [NUMBERS.QUIT, NUMBERS.ILL, NUMBERS.TRAP, NUMBERS.ABRT, NUMBERS.BUS, NUMBERS.FPE, NUMBERS.SEGV, NUMBERS.XCPU, NUMBERS.XFSZ, NUMBERS.SYS].includes(n);
+}
+
 /** Whether a list from the snapshot (names with or without SIG, or numbers) holds a signal. */
 export function listHas(list: readonly string[] | undefined, n: number): boolean {
   return list?.some((s) => parseSignal(s) === n) ?? false;

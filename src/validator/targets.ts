@@ -1,6 +1,6 @@
 import type { Process } from '../snapshot/schema.js';
 import { add, alt, describe, effect, target, targetThread, usesDetails, type Acc, type JudgeContext } from './acc.js';
-import { SIGNAL, defaultAction, listHas, signalName } from './signals.js';
+import { SIGNAL, defaultAction, dumpsCore, listHas, signalName } from './signals.js';
 
 /** Daemons whose loss cuts people off or takes the machine's plumbing down (comm names). */
 export const DEFAULT_CRITICAL_COMMS: readonly string[] = [
@@ -287,8 +287,21 @@ export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: A
 
   if (acc.hits.length === before) {
     const action = sig === SIGNAL.CONT ? `resumes ${describe(p)}` : sig === SIGNAL.STOP ? `stops ${describe(p)} until it gets SIGCONT` : `sends ${name} to ${describe(p)}`;
-    add(acc, 'state-change', `This ${action}.`);
+    add(acc, 'state-change', `This ${action}.${endsUnhandled(p, sig)}`);
   }
+}
+
+/**
+ * What a signal meant to be handled (USR1, HUP, ABRT…) does to a process with no handler for
+ * it: the kernel's default action ends it. TERM and KILL are sent to end it anyway.
+ */
+function endsUnhandled(p: Process, sig: number): string {
+  if (sig === SIGNAL.TERM || sig === SIGNAL.KILL || defaultAction(sig) !== 'terminate') return '';
+  const name = signalName(sig);
+  const core = dumpsCore(sig) ? ' and dumps core' : '';
+  if (p.signals === null) return ` Unless it handles ${name} (its signal masks were not read), the kernel's default action ends the process${core}.`;
+  if (listHas(p.signals.caught, sig) || listHas(p.signals.ignored, sig) || listHas(p.signals.blocked, sig)) return '';
+  return ` It has no handler for ${name}, so the kernel's default action ends the process${core}: if you meant to ask it for something (a reload, a dump), it does not understand ${name}.`;
 }
 
 function frozenCgroup(p: Process, ctx: JudgeContext): string | null {
