@@ -155,8 +155,10 @@ function validatorFor(parser: TsParser): Validator {
         acc.hits.push(hit('unparseable', 'This command is nested too deeply to judge: following it exhausted the stack. Write it flat and check again.'));
       }
     }
-    // An alternative is advice to run instead: never one that aims at what the rules deny.
-    acc.alternatives = acc.alternatives.filter((a) => offerable(a, ctx));
+    // An alternative is advice to run instead: never one that aims at what the rules deny. Its
+    // targets were looked up by the rules that offered it, so this needs nothing more read.
+    const unwatched = { ...ctx, idx };
+    acc.alternatives = acc.alternatives.filter((a) => offerable(a, unwatched));
     const verdict = finalize(display, acc);
     const missing = verdict.targets.flatMap((t) => (t.startTime === null ? [t.pid] : []));
     return { verdict, text, effects: acc.effects, needs: [...new Set([...acc.details, ...missing])] };

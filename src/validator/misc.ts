@@ -65,7 +65,7 @@ export function judgeSchedTool(name: 'ionice' | 'chrt' | 'taskset', args: readon
   const hit = aimed(kind, pids, ctx, acc, name);
   const realtime = (name === 'chrt' && !args.some((a) => /^-(o|b|i|d)$|^--(other|batch|idle|deadline)$/.test(a))) || (name === 'ionice' && args.some((a, i) => (a === '-c' || a === '--class') && ['1', 'realtime'].includes(args[i + 1] ?? '')) || args.includes('-c1'));
   if (hit.length === 0) return;
-  const who = hit.map((a) => a.who).join(', ');
+  const who = `${hit.slice(0, 6).map((a) => a.who).join(', ')}${hit.length > 6 ? `, … (${hit.length} in all)` : ''}`;
   if (realtime) add(acc, 'realtime-policy', `${name} gives ${who} a real-time ${name === 'ionice' ? 'I/O class' : 'scheduling policy'}: if it spins it starves everything else on its CPUs, the shell you would fix it from included.`);
   else add(acc, 'state-change', `${name} changes how ${who} is scheduled${name === 'taskset' ? ' (which CPUs it may run on)' : ''}.`);
 }

@@ -35,6 +35,7 @@ describe('ionice', () => {
     expect(verdict.rules.map((r) => r.id)).not.toContain('target-not-found');
     expect(verdict.rules.map((r) => r.id)).toContain('broad-match');
     expect(verdict.rules.find((r) => r.id === 'broad-match')?.message).toMatch(/user 0/);
+    expect(verdict.rules.find((r) => r.id === 'state-change')?.message).toMatch(/, … \(\d+ in all\)/);
   });
 
   test('-P is a process group: its members are the targets', () => {
