@@ -5,7 +5,7 @@ import type { DraftFinding, Finding } from './finding.js';
 
 /** What judging needs from the validator (src/validator: Validator.check). */
 export interface CommandChecker {
-  check(command: string, snapshot: Snapshot): Verdict;
+  check(command: string, snapshot: Snapshot, options?: { runBy?: 'caller' | 'procdoc' }): Verdict;
 }
 
 /** Attaches the validator's verdict to every proposed command; findings keep their order. */
@@ -16,7 +16,8 @@ export function judge(drafts: readonly DraftFinding[], validator: CommandChecker
       let verdict: Verdict['decision'];
       let rules: Verdict['rules'];
       try {
-        const v = validator.check(r.command, snapshot);
+        // Advice, run later by the person (runBy 'caller'), not by this procdoc.
+        const v = validator.check(r.command, snapshot, { runBy: 'caller' });
         verdict = v.decision;
         rules = v.rules;
       } catch (error) {

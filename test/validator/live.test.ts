@@ -31,6 +31,23 @@ afterAll(async () => {
 });
 
 describe('live targets', () => {
+  test('check of pkill -f PATTERN is not denied because procdoc\'s own command line (and its wrapper\'s) holds the pattern', async () => {
+    const marker = `procdoc-marker-${process.pid}`;
+    const target = await startProcess(`exec -a ${marker} sleep 600`);
+    await waitFor(() => readStat(target.pid)?.comm === 'sleep', { timeoutMs: 5000, what: 'the marked sleep' });
+    // procdoc as a person runs it, under a wrapper, so that both command lines carry the pattern.
+    const checked = await run('timeout', ['30', 'node', 'bin/procdoc.js', 'check', '--json', '--', 'pkill', '-f', marker]).catch((e: { stdout: string }) => e);
+    const verdict = JSON.parse(checked.stdout) as { decision: string; rules: { id: string }[]; targets: { pid: number }[]; alternatives: string[] };
+    expect(verdict.rules.map((r) => r.id)).not.toContain('target-self');
+    expect(verdict.decision).toBe('confirm');
+    expect(verdict.targets.map((t) => t.pid)).toEqual([target.pid]);
+    // exec runs pkill as its own child, where the pattern does match procdoc: there it is still
+    // refused. Here the marked sleep stands in for a procdoc whose command line holds the pattern.
+    const asSelf = { ...(await snap([target.pid])), self: { pid: target.pid, ancestors: [] } };
+    expect(validator.check(['pkill', '-f', marker], asSelf, { runBy: 'procdoc' }).rules.map((r) => r.id)).toContain('target-self');
+    expect(validator.check(['pkill', '-f', marker], asSelf, { runBy: 'caller' }).rules.map((r) => r.id)).not.toContain('target-self');
+  });
+
   test('a zombie is denied, naming its parent and SIGCHLD to it', async () => {
     const z = await startZombie();
     const verdict = validator.check(`kill -9 ${z.zombiePid}`, await snap([z.zombiePid, z.parentPid]));

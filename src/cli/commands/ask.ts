@@ -134,8 +134,10 @@ async function runAsk(ctx: CommandContext, question: string, flags: AskFlags, de
   // Where a judgement looks up an id that is no process (a thread's, as `top -H` shows), the
   // live system says which process it belongs to, and the command is judged again.
   const check = (command: string): Verdict => {
-    const first = validator.analyze(command, snapshot);
-    return live && first.needs.length > 0 ? validator.check(command, withDetails(snapshot, first.needs, globals.procRoot)) : first.verdict;
+    // Run later by the person, not by this procdoc (runBy 'caller'); of a saved snapshot, said as such.
+    const options = { runBy: 'caller', saved: flags.from !== undefined } as const;
+    const first = validator.analyze(command, snapshot, options);
+    return live && first.needs.length > 0 ? validator.check(command, withDetails(snapshot, first.needs, globals.procRoot), options) : first.verdict;
   };
   const result = await answerAndPrint(ctx, { ...base, check }, { settings, json: flags.json === true, offline: flags.offline === true }, deps);
   // The answer is printed either way; the status tells a script that the LLM it was set up

@@ -223,7 +223,10 @@ Exit status: 0 allow, 10 confirm, 20 deny, 1 error, 2 bad usage.`,
       const command = commandWords(words, 'check');
       const globals = ctx.globals();
       const loading = import('../../validator/index.js').then((m) => m.loadValidator());
-      const { analysis } = isLive(globals, opts.from) ? await judgeLive(loading, command, globals) : await judgeSaved(loading, command, globals, opts.from);
+      // The command is judged for whoever runs it after this check, when procdoc (and the shell
+      // line that started it) are gone: runBy 'caller'. exec, which runs it itself, does not.
+      const checkOptions: CheckOptions = { runBy: 'caller', saved: opts.from !== undefined };
+      const { analysis } = isLive(globals, opts.from) ? await judgeLive(loading, command, globals, { checkOptions }) : await judgeSaved(loading, command, globals, opts.from, checkOptions);
       const verdict = analysis.verdict;
       if (opts.json === true) ctx.io.stdout(`${JSON.stringify(verdictJson(verdict), null, 2)}\n`);
       else ctx.io.stdout(renderVerdict(verdict, paint(useColor(ctx.io, globals.color))));

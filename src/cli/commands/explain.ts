@@ -20,7 +20,7 @@ export async function explainDiagnosis(ctx: CommandContext, diagnosis: Diagnosis
     findings.length === 0
       ? `What is wrong ${about}? The analyzers found nothing at any severity; say so plainly and name anything worth watching.`
       : `What is wrong ${about}? Explain the root cause behind these findings in plain words for an on-call engineer, and what to do, safest first.`;
-  return answerFor(ctx, { question, snapshot, findings, check: (command) => validator.check(command, snapshot) }, { json: options.json });
+  return answerFor(ctx, { question, snapshot, findings, check: (command) => validator.check(command, snapshot, { runBy: 'caller' }) }, { json: options.json });
 }
 
 /** The PipelineExplainer of `procdoc pipeline --explain`: prose for the person at the terminal. */
@@ -35,7 +35,7 @@ export async function explainPipeline(ctx: CommandContext, analysis: PipelineAna
       : `Explain why the pipeline of ${target} is ${first.verdict.code === 'progressing' ? 'slow' : 'stuck'} (verdict ${first.verdict.code}, culprit ${first.verdict.culpritPid ?? 'none'}): follow the chain of blame in plain words a junior engineer understands, and say what to do, safest first.`;
   const result = await answerFor(
     ctx,
-    { question, snapshot, findings: [], pipelineReports: reports, check: (command) => validator.check(command, snapshot) },
+    { question, snapshot, findings: [], pipelineReports: reports, check: (command) => validator.check(command, snapshot, { runBy: 'caller' }) },
     { json: false },
   );
   return renderAnswer(result, paint(useColor(ctx.io, ctx.globals().color)));

@@ -69,7 +69,7 @@ export function judgePipeline(report: PipelineReport, validator: CommandChecker,
     ...report,
     remediation: report.remediation.map((r) => {
       try {
-        const v = validator.check(r.command, snapshot);
+        const v = validator.check(r.command, snapshot, { runBy: 'caller' });
         return { ...r, verdict: { decision: v.decision, rules: v.rules } };
       } catch (error) {
         const message = `The validator could not judge this command: ${error instanceof Error ? error.message : String(error)}`;
