@@ -1,5 +1,6 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseStat } from '../snapshot/parse.js';
 
 /** Whether a proc root is this machine's live view of its processes, and if not, why. */
 export type ProcRootView = { live: true } | { live: false; why: string };
@@ -10,11 +11,10 @@ export interface Self {
   statPath: string;
 }
 
-/** Field 22 of a /proc/PID/stat: the start time, in clock ticks since boot. */
+/** The start time of a /proc/PID/stat text (clock ticks since boot), or null. */
 function startTimeOf(stat: string): number | null {
-  // comm may hold spaces and parentheses: the fields after it start after the last ')'.
-  const field = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  return field !== undefined && /^\d+$/.test(field) ? Number(field) : null;
+  const t = parseStat(stat)?.startTime;
+  return t !== undefined && Number.isInteger(t) ? t : null;
 }
 
 function read(path: string, how: (p: string) => string): string | null {

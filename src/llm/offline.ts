@@ -186,16 +186,17 @@ function cgroupMemNote(index: SnapshotIndex, p: Process): string {
 function stuck(input: OfflineInput): Draft {
   const { index, findings, pipelineReports, intent } = input;
   let procs = targets(input);
+  const stalledReports = pipelineReports.filter((r) => r.verdict.code !== 'progressing' && r.verdict.code !== 'finished');
   // Asked about a PID that is not there: say that first; what else is stuck is only context.
   const elsewhere = procs.length === 0 && intent.missingPids.length > 0;
   if (procs.length > 1 && intent.pids.length === 0) {
     // Named, not numbered ("the sleep pipeline"): of the processes of that name, the stuck ones.
-    const stalled = new Set(pipelineReports.filter((r) => r.verdict.code !== 'progressing' && r.verdict.code !== 'finished').flatMap((r) => r.stages.map((st) => st.pid)));
+    const stalled = new Set(stalledReports.flatMap((r) => r.stages.map((st) => st.pid)));
     const stuckOnes = procs.filter((p) => stalled.has(p.pid) || p.state === 'D' || p.state === 'T' || findings.some((f) => involves(f, new Set([p.pid]))));
     if (stuckOnes.length > 0) procs = stuckOnes;
   }
   if (procs.length === 0) {
-    const fromPipelines = pipelineReports.filter((r) => r.verdict.code !== 'progressing' && r.verdict.code !== 'finished').map((r) => r.verdict.culpritPid ?? r.stages[0]?.pid);
+    const fromPipelines = stalledReports.map((r) => r.verdict.culpritPid ?? r.stages[0]?.pid);
     procs = [
       ...fromPipelines.flatMap((pid) => (pid === undefined || pid === null ? [] : [index.process(pid)].filter((p) => p !== undefined))),
       ...index.snapshot.processes.filter((p) => !p.kernelThread && (p.state === 'D' || p.state === 'T')),

@@ -13,6 +13,10 @@ const SYSTEM_ROOTS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/l
 const STANDARD_DIRS = new Set(['/bin', '/usr/bin', '/sbin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']);
 /** Mount points the running system cannot do without: unmounting one, or making it read-only, breaks the machine. */
 const VITAL_MOUNTS = new Set(['/', '/usr', '/var', '/etc', '/boot', '/proc', '/sys', '/dev', '/run', '/lib', '/bin', '/sbin']);
+
+function isVitalMount(path: string): boolean {
+  return VITAL_MOUNTS.has(posix.normalize(path).replace(/(.)\/$/, '$1'));
+}
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'rbash', 'posh', 'yash', 'ksh93']);
 const OTHER_SHELLS = new Set(['fish', 'csh', 'tcsh', 'xonsh', 'nu', 'elvish']);
 const INTERPRETERS = /^(python[0-9.]*|pypy[0-9.]*|perl[0-9.]*|ruby[0-9.]*|irb|node|nodejs|deno|bun|php[0-9.]*|lua[0-9.]*|luajit|tclsh[0-9.]*|wish|Rscript|R|pwsh|powershell|jshell|groovy|expect|osascript|julia|guile|racket|sbcl|gawk-script|busybox-sh)$/;
@@ -567,7 +571,7 @@ export function judgeArgv(argv: readonly string[], globs: readonly boolean[], ct
       if (name === 'crontab' && args.includes('-l')) return readOnly(acc, 'crontab -l');
       if (name === 'crontab' && args.includes('-r')) return void add(acc, 'destructive', 'crontab -r deletes every cron job of the user without asking.');
       if (name === 'umount') {
-        const vital = args.filter((a) => !a.startsWith('-')).find((a) => VITAL_MOUNTS.has(posix.normalize(a).replace(/(.)\/$/, '$1')));
+        const vital = args.filter((a) => !a.startsWith('-')).find(isVitalMount);
         if (vital !== undefined) return void add(acc, 'destructive', `umount ${args.join(' ')} takes away ${vital === '/' ? 'the root file system' : `${vital}, a file system the system runs from`}: programs, libraries and logins stop working (with -l at once for every new lookup). No process problem needs it; find what holds a mount with fuser -vm or lsof.`);
       }
       return void add(acc, 'state-change', `${name} ${args.join(' ')} changes the system (${name === 'umount' ? 'processes using the mount fail' : 'configuration, modules, packages or users'}); procdoc does not judge it further.`);
@@ -618,7 +622,7 @@ function judgeSedInPlace(args: readonly string[], globs: readonly boolean[], ctx
 function judgeMount(args: readonly string[], acc: Acc, why: string): void {
   const options = args.flatMap((a, i) => (a === '-o' || a === '--options' ? [args[i + 1] ?? ''] : a.startsWith('-o') && a.length > 2 ? [a.slice(2)] : a.startsWith('--options=') ? [a.slice(10)] : [])).join(',').split(',');
   const points = args.filter((a, i) => !a.startsWith('-') && !['-o', '--options', '-t', '--types', '-L', '-U', '--label', '--uuid', '-B', '-M'].includes(args[i - 1] ?? ''));
-  const vital = points.find((a) => VITAL_MOUNTS.has(posix.normalize(a).replace(/(.)\/$/, '$1')));
+  const vital = points.find(isVitalMount);
   if (vital !== undefined && options.includes('remount') && options.includes('ro')) {
     return void add(acc, 'destructive', `mount -o remount,ro ${vital} makes ${vital === '/' ? 'the root file system' : vital} read-only under the running system: logs, package state, PID and lock files can no longer be written, and services fail. No process problem needs it.`);
   }

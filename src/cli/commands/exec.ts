@@ -82,7 +82,7 @@ Examples:
       const globals = { ...given, procRoot: '/proc' };
       const io = ctx.io;
       const p = paint(useColor(io, globals.color));
-      const [{ loadValidator }, { executeCommand, auditLogPath, MAX_TIMEOUT_MS }] = await Promise.all([import('../../validator/index.js'), import('../../executor/index.js')]);
+      const [{ loadValidator }, { executeCommand, auditLogPath, signalOf, MAX_TIMEOUT_MS }] = await Promise.all([import('../../validator/index.js'), import('../../executor/index.js')]);
       if (timeoutS * 1000 > MAX_TIMEOUT_MS) {
         throw new ProcdocError('usage', `--timeout ${opts.timeout}: at most ${Math.floor(MAX_TIMEOUT_MS / 1000)} seconds (about 24 days), the longest timer Node.js can set.`, {
           hint: 'Give a shorter --timeout; the default is 60.',
@@ -178,7 +178,7 @@ Examples:
         }
         if (abort.signal.aborted) {
           // The command had ended; the signal came while its effect was being verified.
-          const by = typeof abort.signal.reason === 'string' ? abort.signal.reason : 'SIGINT';
+          const by = signalOf(abort.signal) ?? 'SIGINT';
           ctx.setExitCode(exitStatusFor(by));
           io.stderr(`procdoc: interrupted by ${by} while verifying the effect; the command itself had ended (${r.signal !== null ? `killed by ${r.signal}` : `exit status ${r.exitCode}`}).\n`);
           return;

@@ -204,7 +204,7 @@ interface PipelineFlags {
 
 /** The single pipeline to print for a PID / --pgid: the stalled one if there are several. */
 function primary(reports: JudgedPipeline[]): JudgedPipeline {
-  return reports.find((r) => r.verdict.code !== 'progressing' && r.verdict.code !== 'finished') ?? reports[0]!;
+  return reports.find(isStalled) ?? reports[0]!;
 }
 
 export function pipelineCommand(
