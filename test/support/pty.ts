@@ -17,7 +17,9 @@ export function shellQuote(text: string): string {
 export async function runInPty(script: string, registry: ProcessRegistry = defaultProcessRegistry): Promise<Started> {
   // script's stdin is a pipe that stays open (never written): with /dev/null it would read
   // EOF at once and pass it on to the terminal, racing the job it is meant to host.
-  return registry.startProcess(`exec script -qfc ${shellQuote(script)} /dev/null`, { stdio: ['pipe', 'ignore', 'ignore'] });
+  // script(1) runs the command with $SHELL, which CI may leave unset (then /bin/sh, dash):
+  // dash kills itself after a Ctrl-C its child caught, where bash goes on with the script.
+  return registry.startProcess(`SHELL=/bin/bash exec script -qfc ${shellQuote(script)} /dev/null`, { stdio: ['pipe', 'ignore', 'ignore'] });
 }
 
 export interface PtyJob extends Started {
