@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AskResultSchema } from '../../src/llm/answer.js';
-import { startStopped, startZombie, startProcess, stopAll, waitFor, listProcesses } from '../support/procs.js';
+import { startStopped, startZombie, startProcess, stalledYesSleep, stopAll } from '../support/procs.js';
 import { startOpenAiServer, submitAnswer, type OpenAiServer } from '../support/openai-server.js';
 import { runCli } from './cli.js';
 
@@ -50,7 +50,7 @@ describe('diagnose --explain', () => {
 describe('pipeline --explain', () => {
   it('explains a stalled pipeline through the LLM, with the pipeline verdict in the context', async () => {
     const job = await startProcess('yes | sleep 600');
-    await waitFor(() => listProcesses().filter((x) => x.pgid === job.pgid).length >= 2, { what: 'the pipeline' });
+    await stalledYesSleep(job);
     server = await startOpenAiServer([submitAnswer({ summary: 'sleep never reads its stdin, so yes blocks on a full pipe.' })]);
     const run = await runCli(['--no-color', 'pipeline', String(job.pid), '--explain'], { OPENAI_BASE_URL: server.url });
     expect(run.code).toBe(0);

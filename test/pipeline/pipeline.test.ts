@@ -8,7 +8,7 @@ import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/testing.js';
 import { removeAllCgroups, createV1Cgroup } from '../support/cgroups.js';
 import { descendantsOf, signal } from '../support/proc-fs.js';
-import { adopt, listProcesses, readStat, readWchan, startProcess, stopAll, waitFor, type Started } from '../support/procs.js';
+import { adopt, listProcesses, readStat, readWchan, stalledYesSleep, startProcess, stopAll, waitFor, type Started } from '../support/procs.js';
 import { runInPty } from '../support/pty.js';
 
 /**
@@ -130,9 +130,7 @@ describe('procdoc pipeline on live pipelines', () => {
 
   it('says the consumer is not reading: yes | sleep 600', async () => {
     const s = await startProcess('yes | sleep 600');
-    const yesPid = await memberPid(s, 'yes');
-    const sleepPid = await memberPid(s, 'sleep');
-    await waitWchan(yesPid, 'writing-pipe');
+    const { yesPid, sleepPid } = await stalledYesSleep(s);
 
     const json = await pipelineJson([String(yesPid)]);
     expect(json.verdict.code).toBe('consumer-not-reading');
@@ -191,6 +189,7 @@ describe('procdoc pipeline on live pipelines', () => {
   it('follows a stage waiting for a stuck child: ( sleep 600; echo done ) | cat', async () => {
     const s = await startProcess('( sleep 600; echo done ) | cat');
     const sleepPid = await memberPid(s, 'sleep');
+    await waitState(sleepPid, 'S');
     const catPid = await memberPid(s, 'cat');
     await waitWchan(catPid, 'reading-pipe');
 
@@ -262,8 +261,7 @@ describe('procdoc pipeline on live pipelines', () => {
 
   it('lists the stalled pipeline among all pipelines on the host, and renders diagrams', async () => {
     const s = await startProcess('yes | sleep 600');
-    const yesPid = await memberPid(s, 'yes');
-    await waitWchan(yesPid, 'writing-pipe');
+    const { yesPid } = await stalledYesSleep(s);
 
     const list = await procdoc(['pipeline', '--json', '--sample', '300']);
     expect(list.code).toBe(0);
@@ -283,9 +281,7 @@ describe('procdoc pipeline on live pipelines', () => {
 
   it('analyzes a saved snapshot with --from the same way as the live host', async () => {
     const s = await startProcess('yes | sleep 600');
-    const yesPid = await memberPid(s, 'yes');
-    const sleepPid = await memberPid(s, 'sleep');
-    await waitWchan(yesPid, 'writing-pipe');
+    const { yesPid, sleepPid } = await stalledYesSleep(s);
     const dir = mkdtempSync(join(tmpdir(), 'procdoc-snap-'));
     try {
       const file = join(dir, 'host.json');
@@ -302,8 +298,7 @@ describe('procdoc pipeline on live pipelines', () => {
 
   it('keeps the JSON contract field names of DESIGN.md', async () => {
     const s = await startProcess('yes | sleep 600');
-    const yesPid = await memberPid(s, 'yes');
-    await waitWchan(yesPid, 'writing-pipe');
+    const { yesPid } = await stalledYesSleep(s);
     const raw = JSON.parse((await procdoc(['pipeline', String(yesPid), '--json', '--sample', '0'])).stdout) as Record<string, unknown>;
     expect(raw.schemaVersion).toBe(1);
     expect(Object.keys((raw.stages as object[])[0]!)).toEqual(expect.arrayContaining(['pid', 'comm', 'state', 'wchan', 'stdin', 'stdout', 'progressing']));

@@ -18,6 +18,7 @@ import {
   startTermIgnorer,
   startThreaded,
   startZombie,
+  stalledYesSleep,
   stopAll,
   waitFor,
 } from '../support/procs.js';
@@ -182,14 +183,10 @@ describe('snapshot of real processes', () => {
 
   it('reads the deep tier of a pipeline: both ends of the shared pipe, with their modes', async () => {
     const p = await startProcess('yes | sleep 600');
-    const members = await waitFor(() => {
-      const s = spawnSync('pgrep', ['-g', String(p.pgid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
-      return s.length >= 3 ? s : null;
-    }, { what: 'the pipeline to start' });
+    const { yesPid, sleepPid } = await stalledYesSleep(p);
     const s = await snap({ deepPids: [p.pid] });
-    const stages = members.map((pid) => proc(s, pid)).filter((x) => x.comm === 'yes' || x.comm === 'sleep');
-    const yes = stages.find((x) => x.comm === 'yes')!;
-    const sleep = stages.find((x) => x.comm === 'sleep')!;
+    const yes = proc(s, yesPid);
+    const sleep = proc(s, sleepPid);
     const out = yes.deep?.fds?.find((f) => f.fd === 1);
     const inp = sleep.deep?.fds?.find((f) => f.fd === 0);
     expect(out).toMatchObject({ kind: 'pipe', mode: 'w' });

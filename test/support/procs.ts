@@ -15,6 +15,7 @@ import {
   listProcesses,
   readNsPids,
   readStat,
+  readWchan,
   signal,
   sleep,
   thawFreezerOf,
@@ -341,4 +342,22 @@ export const stopAll = registry.stopAll;
  */
 export function exitedDetail(pid: number, comm: string): RegExp {
   return new RegExp(`^PID ${pid} \\(${comm}\\) (is gone|has exited \\(a zombie until its parent, PID ${process.pid}, reaps it\\))\\.$`);
+}
+
+/**
+ * The two stages of a started `yes | sleep 600`, once it has stalled: sleep asleep (state S)
+ * and yes blocked writing the full pipe. The pipe fills before bash's second child has
+ * become sleep; until then that stage is a runnable shell, and the pipeline is rightly
+ * judged alive, so a test that wants the stall must wait for both.
+ */
+export async function stalledYesSleep(s: Started): Promise<{ yesPid: number; sleepPid: number }> {
+  return waitFor(
+    () => {
+      const group = listProcesses().filter((p) => p.pgid === s.pgid && p.pid !== s.pid);
+      const yes = group.find((p) => p.comm === 'yes' && p.state === 'S' && (readWchan(p.pid) ?? '').endsWith('pipe_write'));
+      const sleeper = group.find((p) => p.comm === 'sleep' && p.state === 'S');
+      return yes !== undefined && sleeper !== undefined ? { yesPid: yes.pid, sleepPid: sleeper.pid } : undefined;
+    },
+    { timeoutMs: 10_000, what: `yes | sleep 600 in process group ${s.pgid} to stall` },
+  );
 }
