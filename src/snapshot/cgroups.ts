@@ -64,6 +64,19 @@ function num(text: string | null): number | null {
 }
 
 /**
+ * A v2 cgroup's freezer: cgroup.freeze is what was asked of this cgroup itself, and the
+ * "frozen" key of cgroup.events the state in force, which an ancestor's freeze sets too.
+ * Asked but not yet in force is FREEZING. null where there is no cgroup.freeze (the root).
+ */
+export function v2Freezer(freeze: string | null, events: string | null): Cgroup['freezer'] {
+  if (freeze === null) return null;
+  const self = freeze.trim() === '1';
+  const inForce = events === null ? undefined : parseKeyValues(events).get('frozen');
+  const frozen = inForce === undefined ? self : inForce === 1;
+  return { state: frozen ? 'FROZEN' : self ? 'FREEZING' : 'THAWED', self };
+}
+
+/**
  * Reads one v2 cgroup, or null if it is gone. Controllers absent from cgroup.controllers
  * leave their part null. `nprocs` is its member count, which the caller takes from the
  * processes' own cgroup files: reading cgroup.procs would make the kernel list every
@@ -122,8 +135,7 @@ export function readV2Cgroup(reader: FsReader, layout: CgroupLayout, path: strin
   const pidsCurrent = opt('pids.current');
   const pids = pidsCurrent === null ? null : { current: num(pidsCurrent), max: parseLimit(opt('pids.max')) };
 
-  const frozen = opt('cgroup.freeze');
-  const freezer = frozen === null ? null : { state: frozen.trim() === '1' ? ('FROZEN' as const) : ('THAWED' as const) };
+  const freezer = v2Freezer(opt('cgroup.freeze'), opt('cgroup.events'));
 
   return {
     id: cgroupId(2, path),
@@ -199,8 +211,11 @@ export function readV1Cgroup(reader: FsReader, layout: CgroupLayout, hierarchy: 
 
   const pids = has('pids') ? { current: num(opt('pids.current')), max: parseLimit(opt('pids.max')) } : null;
   const freezerState = has('freezer') ? opt('freezer.state')?.trim() : undefined;
+  const selfFreezing = has('freezer') ? opt('freezer.self_freezing')?.trim() : undefined;
   const freezer: Cgroup['freezer'] =
-    freezerState === 'FROZEN' || freezerState === 'FREEZING' || freezerState === 'THAWED' ? { state: freezerState } : null;
+    freezerState === 'FROZEN' || freezerState === 'FREEZING' || freezerState === 'THAWED'
+      ? { state: freezerState, ...(selfFreezing === '0' || selfFreezing === '1' ? { self: selfFreezing === '1' } : {}) }
+      : null;
 
   return {
     id: cgroupId(1, path, hierarchy),

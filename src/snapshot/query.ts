@@ -57,6 +57,47 @@ export function cgroupResolver(cgroups: ReadonlyMap<string, Cgroup>): SnapshotIn
   };
 }
 
+/** A frozen (or freezing) cgroup that holds a process, and how to thaw it. */
+export interface FrozenCgroup {
+  cgroup: Cgroup;
+  /**
+   * The write that thaws it (`echo THAWED > …/freezer.state`, `echo 0 > …/cgroup.freeze`);
+   * null when an ancestor froze it, since writing to this one then thaws nothing.
+   */
+  thaw: string | null;
+}
+
+/**
+ * The freezer cgroup, v1 or v2, that holds a process frozen or freezing; undefined when none
+ * does. A frozen process takes no signal until thawed: in v1 not even SIGKILL (it waits in
+ * state D), in v2 every signal but SIGKILL (it sleeps in state S).
+ */
+export function frozenCgroupOf(index: SnapshotIndex, p: Process): FrozenCgroup | undefined {
+  const { host } = index.snapshot;
+  const sysRoot = host.sysRoot.replace(/\/$/, '');
+  const under = (mount: string, path: string, file: string): string => `${mount}${path === '/' ? '' : path}/${file}`;
+  const thaw = (cgroup: Cgroup, file: string, value: string): FrozenCgroup => ({
+    cgroup,
+    thaw: cgroup.freezer?.self === false ? null : `echo ${value} > ${file}`,
+  });
+  // From the snapshot's list, not index.cgroup(): the validator's watched index counts that
+  // as a look-up a partial snapshot cannot answer, while the cgroups of the processes read are all there.
+  const byId = (id: string): Cgroup | undefined => index.snapshot.cgroups.find((c) => c.id === id);
+  const hierarchy = v1HierarchyOf(Object.keys(p.cgroup.v1), 'freezer');
+  const v1Path = hierarchy === undefined ? undefined : p.cgroup.v1[hierarchy];
+  const v1 = v1Path === undefined ? undefined : byId(cgroupId(1, v1Path, hierarchy));
+  if (v1?.freezer && v1.freezer.state !== 'THAWED') {
+    const mount = host.cgroupV1Mounts[hierarchy!] ?? `${sysRoot}/fs/cgroup/freezer`;
+    return thaw(v1, under(mount, v1.path, 'freezer.state'), 'THAWED');
+  }
+  // The v2 freezer is no controller (cgroup.controllers never lists it): every cgroup but the root has it.
+  const v2 = p.cgroup.v2 === null ? undefined : byId(cgroupId(2, p.cgroup.v2));
+  if (v2?.freezer && v2.freezer.state !== 'THAWED') {
+    return thaw(v2, under(host.cgroupV2Mount ?? `${sysRoot}/fs/cgroup`, v2.path, 'cgroup.freeze'), '0');
+  }
+  return undefined;
+}
+
 export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
   const byPid = new Map<number, Process>();
   const kids = new Map<number, Process[]>();

@@ -316,7 +316,13 @@ export const CgroupSchema = z.object({
     })
     .nullable(),
   pids: z.object({ current: count.nullable(), max: limit }).nullable(),
-  freezer: z.object({ state: z.enum(['THAWED', 'FREEZING', 'FROZEN']) }).nullable(),
+  freezer: z
+    .object({
+      state: z.enum(['THAWED', 'FREEZING', 'FROZEN']),
+      /** Whether this cgroup itself was frozen (v2 cgroup.freeze, v1 freezer.self_freezing), not only an ancestor; absent when unknown. */
+      self: z.boolean().optional(),
+    })
+    .nullable(),
   pressure: PressureSchema.nullable(),
 });
 export type Cgroup = z.infer<typeof CgroupSchema>;

@@ -1,4 +1,5 @@
 import type { Process } from '../snapshot/schema.js';
+import { frozenCgroupOf } from '../snapshot/query.js';
 import { add, alt, describe, effect, target, targetThread, usesDetails, type Acc, type JudgeContext } from './acc.js';
 import { SIGNAL, defaultAction, dumpsCore, listHas, signalName } from './signals.js';
 
@@ -247,13 +248,22 @@ export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: A
     if (c.runtime === 'docker' || c.runtime === 'podman') alt(acc, `${c.runtime} ${sig === SIGNAL.KILL || sig === SIGNAL.TERM ? 'stop' : `kill -s ${name}`} ${c.id.slice(0, 12)}`);
   }
 
+  // A frozen process takes a signal once thawed. In v1 it waits in D and not even SIGKILL
+  // acts. In v2 it sleeps in S, and a signal that kills it outright acts at once (SIGKILL, or
+  // one it has no handler for whose default ends it without a core dump: the kernel makes
+  // that a SIGKILL); one it handles waits for the thaw, as the handler cannot run.
+  const frozen = frozenCgroupOf(ctx.idx, p);
+  const waitsForThaw = (n: number): boolean => frozen !== undefined && (p.state === 'D' || !killsOutright(p, n));
+  const thawIt = frozen === undefined ? '' : frozen.thaw !== null ? `thaw it first (\`${frozen.thaw}\`)` : 'an ancestor cgroup froze it: thaw that one first';
   if (p.state === 'D') {
     usesDetails(acc, p);
-    const frozen = frozenCgroup(p, ctx);
     const why = frozen
-      ? ` Its cgroup ${frozen} is FROZEN: thaw it first (echo THAWED > the cgroup's freezer.state), and it will take the signal.`
+      ? ` Its cgroup ${frozen.cgroup.path} is ${frozen.cgroup.freezer?.state ?? 'FROZEN'}: ${thawIt}, and it will take the signal.`
       : ` It waits in ${p.wchan ?? 'the kernel'}; find the device, mount or lock it waits for (see its kernel stack).`;
     add(acc, 'uninterruptible-target', `${describe(p)} is in uninterruptible sleep (D): ${name} stays pending and it will not exit until that wait ends.${why}`);
+  } else if (frozen && waitsForThaw(sig)) {
+    const pending = p.signals === null && defaultAction(sig) === 'terminate' && !dumpsCore(sig) ? `unless it has no handler for ${name} (its signal masks were not read), ${name}` : name;
+    add(acc, 'state-change', `${describe(p)} is frozen (its cgroup ${frozen.cgroup.path} is ${frozen.cgroup.freezer?.state ?? 'FROZEN'}): ${pending} stays pending until the cgroup is thawed; ${thawIt}.`);
   } else if (stopped && sig !== SIGNAL.KILL && sig !== SIGNAL.CONT) {
     add(acc, 'state-change', `${describe(p)} is stopped (T): ${name} stays pending until it is continued. Send SIGCONT after it (kill -CONT ${aim}).`);
   }
@@ -269,6 +279,9 @@ export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: A
       );
     }
   }
+
+  // The thaw, where this signal (or the SIGTERM offered instead of SIGKILL) would wait for it.
+  if (frozen?.thaw && (waitsForThaw(sig) || (sig === SIGNAL.KILL && waitsForThaw(SIGNAL.TERM)))) alt(acc, frozen.thaw);
 
   if (sig === SIGNAL.KILL) {
     const termIgnored = listHas(p.signals?.ignored, SIGNAL.TERM) || listHas(p.signals?.blocked, SIGNAL.TERM);
@@ -292,6 +305,17 @@ export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: A
 }
 
 /**
+ * Whether a signal ends the process as soon as it is sent, frozen (v2) or not: SIGKILL, or a
+ * signal with no handler, not blocked, whose default action terminates without a core dump
+ * (complete_signal() turns it into a group SIGKILL). false when the masks were not read.
+ */
+function killsOutright(p: Process, sig: number): boolean {
+  if (sig === SIGNAL.KILL) return true;
+  if (p.signals === null || defaultAction(sig) !== 'terminate' || dumpsCore(sig)) return false;
+  return !listHas(p.signals.caught, sig) && !listHas(p.signals.ignored, sig) && !listHas(p.signals.blocked, sig);
+}
+
+/**
  * What a signal meant to be handled (USR1, HUP, ABRT…) does to a process with no handler for
  * it: the kernel's default action ends it. TERM and KILL are sent to end it anyway.
  */
@@ -302,16 +326,6 @@ function endsUnhandled(p: Process, sig: number): string {
   if (p.signals === null) return ` Unless it handles ${name} (its signal masks were not read), the kernel's default action ends the process${core}.`;
   if (listHas(p.signals.caught, sig) || listHas(p.signals.ignored, sig) || listHas(p.signals.blocked, sig)) return '';
   return ` It has no handler for ${name}, so the kernel's default action ends the process${core}: if you meant to ask it for something (a reload, a dump), it does not understand ${name}.`;
-}
-
-function frozenCgroup(p: Process, ctx: JudgeContext): string | null {
-  for (const c of ctx.idx.snapshot.cgroups) {
-    if (c.freezer?.state !== 'FROZEN') continue;
-    const v1 = Object.entries(p.cgroup.v1).find(([k]) => k.split(',').includes('freezer'));
-    if (v1 && c.version === 1 && c.controllers.includes('freezer') && c.path === v1[1]) return c.path;
-    if (c.version === 2 && p.cgroup.v2 !== null && c.path === p.cgroup.v2) return c.path;
-  }
-  return null;
 }
 
 /** Rules for non-signal actions on a process (renice, affinity, oom_score_adj, ptrace). */

@@ -117,7 +117,51 @@ describe('signals and targets', () => {
     });
     const verdict = validator.check('kill 50', snapshot);
     expect(verdict.rules[0]?.id).toBe('uninterruptible-target');
-    expect(verdict.rules[0]?.message).toMatch(/FROZEN: thaw it first/);
+    expect(verdict.rules[0]?.message).toMatch(/FROZEN: thaw it first \(`echo THAWED > \/sys\/fs\/cgroup\/freezer\/t\/freezer.state`\)/);
+    expect(verdict.alternatives).toEqual(['echo THAWED > /sys/fs/cgroup/freezer/t/freezer.state']);
+    // SIGKILL waits for the thaw too: thaw first, then SIGTERM.
+    expect(validator.check('kill -9 50', snapshot).alternatives).toEqual(['echo THAWED > /sys/fs/cgroup/freezer/t/freezer.state', 'kill -TERM 50']);
+  });
+
+  describe('a target frozen by a v2 cgroup (state S, not D)', () => {
+    // A server that handles SIGTERM (its handler cannot run while frozen).
+    const signals = { pending: [], shdPending: [], blocked: [], ignored: [], caught: ['TERM'] };
+    const frozenHost = (self: boolean, caught = signals) =>
+      fakeSnapshot({
+        processes: [fakeProcess({ pid: 50, comm: 'server', state: 'S', signals: caught, cgroup: { v2: '/t/job', v1: {} } })],
+        cgroups: [fakeCgroup({ path: '/t/job', version: 2, controllers: [], freezer: { state: 'FROZEN', self } })],
+      });
+
+    test('a SIGTERM it handles stays pending until it is thawed, and the thaw is offered', () => {
+      const verdict = validator.check('kill 50', frozenHost(true));
+      expect(verdict.decision).toBe('confirm');
+      expect(verdict.rules.map((r) => r.id)).toEqual(['state-change']);
+      expect(verdict.rules[0]?.message).toBe(
+        'PID 50 (server) is frozen (its cgroup /t/job is FROZEN): SIGTERM stays pending until the cgroup is thawed; thaw it first (`echo 0 > /sys/fs/cgroup/t/job/cgroup.freeze`).',
+      );
+      expect(verdict.alternatives).toEqual(['echo 0 > /sys/fs/cgroup/t/job/cgroup.freeze']);
+    });
+
+    test('SIGKILL acts at once; the SIGTERM offered instead would wait for the thaw, so the thaw comes first', () => {
+      const verdict = validator.check('kill -9 50', frozenHost(true));
+      expect(verdict.rules.map((r) => r.id)).toEqual(['sigkill-before-sigterm']);
+      expect(verdict.alternatives).toEqual(['echo 0 > /sys/fs/cgroup/t/job/cgroup.freeze', 'kill -TERM 50']);
+    });
+
+    test('a SIGTERM it has no handler for ends it at once, frozen or not: no thaw needed', () => {
+      const verdict = validator.check('kill 50', frozenHost(true, { ...signals, caught: [] }));
+      expect(verdict.rules.map((r) => r.id)).toEqual(['state-change']);
+      expect(verdict.rules[0]?.message).toBe('This sends SIGTERM to PID 50 (server).');
+      expect(verdict.alternatives).toEqual([]);
+      // SIGQUIT ends it with a core dump, which it must wake to write: that waits.
+      expect(validator.check('kill -QUIT 50', frozenHost(true, { ...signals, caught: [] })).rules[0]?.message).toMatch(/SIGQUIT stays pending until the cgroup is thawed/);
+    });
+
+    test('frozen by an ancestor: writing to its own cgroup.freeze would thaw nothing, so none is offered', () => {
+      const verdict = validator.check('kill 50', frozenHost(false));
+      expect(verdict.rules[0]?.message).toMatch(/an ancestor cgroup froze it: thaw that one first\.$/);
+      expect(verdict.alternatives).toEqual([]);
+    });
   });
 
   test('targets carry pid and start time', () => {

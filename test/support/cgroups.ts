@@ -1,6 +1,7 @@
 /**
- * Real cgroup v1 groups for integration tests (this host is hybrid: v1 controllers under
- * /sys/fs/cgroup/<controller>, v2 at /sys/fs/cgroup/unified). A group is made next to the
+ * Real cgroups for integration tests: v1 groups, and v2 groups for their freezer (this host
+ * is hybrid: v1 controllers under /sys/fs/cgroup/<controller>, v2 at /sys/fs/cgroup/unified,
+ * where a v2 group is made at the top, with no controllers). A v1 group is made next to the
  * test's own cgroup in that hierarchy (for memory: beside /process_api/<id>, so it stays
  * under the same parent's accounting), named procdoc-test-<random>.
  *
@@ -35,9 +36,30 @@ export interface V1Cgroup {
   remove: () => Promise<void>;
 }
 
+/** A cgroup of the v2 hierarchy (here the hybrid host's /sys/fs/cgroup/unified), for its freezer. */
+export interface V2Cgroup {
+  /** Path inside the hierarchy, as /proc/PID/cgroup shows it on its 0:: line. */
+  path: string;
+  /** Absolute directory. */
+  dir: string;
+  addPid: (pid: number) => void;
+  /** Writes cgroup.freeze and waits (bounded) until cgroup.events says it is in force. */
+  freeze: () => Promise<void>;
+  thaw: () => Promise<void>;
+  /** Thaws, kills what is left inside by PID, waits, and removes the directory. Idempotent. */
+  remove: () => Promise<void>;
+}
+
 export interface CgroupRegistry {
   createV1Cgroup: (controller: V1Controller, settings?: Record<string, string>) => V1Cgroup;
+  createV2Cgroup: () => V2Cgroup;
   removeAllCgroups: () => Promise<void>;
+}
+
+/** The v2 hierarchy's directory: /sys/fs/cgroup on a v2 host, its "unified" directory on a hybrid one. */
+export function v2Mount(): string {
+  for (const dir of ['/sys/fs/cgroup', '/sys/fs/cgroup/unified']) if (existsSync(join(dir, 'cgroup.controllers'))) return dir;
+  throw new Error('No cgroup v2 hierarchy is mounted (neither /sys/fs/cgroup nor /sys/fs/cgroup/unified has cgroup.controllers).');
 }
 
 const REMOVE_TIMEOUT_MS = 5_000;
@@ -80,10 +102,13 @@ async function removeTree(dir: string, freezerRoot: boolean): Promise<void> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.isDirectory()) await removeTree(join(dir, entry.name), freezerRoot);
   }
-  // A frozen task cannot die: thaw first (only meaningful in the freezer hierarchy).
-  if (freezerRoot && existsSync(join(dir, 'freezer.state'))) {
+  // A frozen task cannot die (v1) or take a signal (v2) until thawed: thaw first. Only v2
+  // groups have cgroup.freeze; freezer.state only matters in the v1 freezer hierarchy.
+  const thaws: [string, string][] = freezerRoot ? [['freezer.state', 'THAWED']] : [['cgroup.freeze', '0']];
+  for (const [file, value] of thaws) {
+    if (!existsSync(join(dir, file))) continue;
     try {
-      writeFileSync(join(dir, 'freezer.state'), 'THAWED');
+      writeFileSync(join(dir, file), value);
     } catch {
       // the group may already be gone
     }
@@ -124,7 +149,7 @@ async function removeTree(dir: string, freezerRoot: boolean): Promise<void> {
 
 /** Creates a registry of cgroups; `removeAllCgroups()` removes what it made. */
 export function createCgroupRegistry(): CgroupRegistry {
-  const created = new Set<V1Cgroup>();
+  const created = new Set<{ remove: () => Promise<void> }>();
 
   function createV1Cgroup(controller: V1Controller, settings: Record<string, string> = {}): V1Cgroup {
     const mount = v1Mount(controller);
@@ -192,8 +217,44 @@ export function createCgroupRegistry(): CgroupRegistry {
     return group;
   }
 
+  function createV2Cgroup(): V2Cgroup {
+    const mount = v2Mount();
+    const path = `/procdoc-test-${randomBytes(4).toString('hex')}`;
+    const dir = join(mount, path);
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      throw new Error(`Could not create cgroup ${dir}: ${(error as NodeJS.ErrnoException).code}. Run the tests as root.`, { cause: error });
+    }
+    let removing: Promise<void> | undefined;
+    const setFrozen = async (frozen: boolean): Promise<void> => {
+      writeControl(dir, 'cgroup.freeze', frozen ? '1' : '0');
+      const deadline = Date.now() + REMOVE_TIMEOUT_MS;
+      while (!readFileSync(join(dir, 'cgroup.events'), 'utf8').includes(`frozen ${frozen ? 1 : 0}`)) {
+        if (Date.now() >= deadline) throw new Error(`${dir} did not become ${frozen ? 'frozen' : 'thawed'} within ${REMOVE_TIMEOUT_MS} ms`);
+        await sleep(10);
+      }
+    };
+    const group: V2Cgroup = {
+      path,
+      dir,
+      addPid: (pid) => writeControl(dir, 'cgroup.procs', String(pid)),
+      freeze: () => setFrozen(true),
+      thaw: () => setFrozen(false),
+      remove: () => {
+        removing ??= removeTree(dir, false).then(() => {
+          created.delete(group);
+        });
+        return removing;
+      },
+    };
+    created.add(group);
+    return group;
+  }
+
   return {
     createV1Cgroup,
+    createV2Cgroup,
     async removeAllCgroups(): Promise<void> {
       const results = await Promise.allSettled([...created].map((g) => g.remove()));
       const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -210,4 +271,5 @@ export function createCgroupRegistry(): CgroupRegistry {
 const registry = createCgroupRegistry();
 
 export const createV1Cgroup = registry.createV1Cgroup;
+export const createV2Cgroup = registry.createV2Cgroup;
 export const removeAllCgroups = registry.removeAllCgroups;

@@ -6,8 +6,8 @@ import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/testing.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 import { loadValidator, type Validator } from '../../src/validator/index.js';
-import { createV1Cgroup, removeAllCgroups } from '../support/cgroups.js';
-import { readStat, readState, startPidNamespace, startProcess, startStopped, startTermIgnorer, startThreaded, startZombie, stopAll, waitFor } from '../support/procs.js';
+import { createV1Cgroup, createV2Cgroup, removeAllCgroups } from '../support/cgroups.js';
+import { readStat, readState, readStatus, startPidNamespace, startProcess, startStopped, startTermIgnorer, startThreaded, startZombie, stopAll, waitFor } from '../support/procs.js';
 
 // Live targets: real processes started here, judged against a real snapshot of /proc.
 
@@ -67,6 +67,30 @@ describe('live targets', () => {
     expect(verdict.decision).toBe('confirm');
     expect(verdict.rules.map((r) => r.id)).toContain('uninterruptible-target');
     expect(verdict.rules.find((r) => r.id === 'uninterruptible-target')?.message).toMatch(/FROZEN|uninterruptible/);
+    // The thaw it offers is the right write: run it, and the process sleeps again.
+    expect(verdict.alternatives).toEqual([`echo THAWED > ${cg.dir}/freezer.state`]);
+    await run('bash', ['-c', verdict.alternatives[0]!]);
+    await waitFor(() => readState(p.pid) === 'S', { timeoutMs: 5000, what: `pid ${p.pid} to sleep again once thawed` });
+  });
+
+  test('a process frozen through a v2 cgroup sleeps (S): procdoc check says the SIGTERM it handles would wait, and offers the thaw that works', async () => {
+    const p = await startProcess(`exec node -e "process.on('SIGTERM', () => process.exit(3)); setInterval(() => undefined, 1e6)"`);
+    await waitFor(() => readStatus(p.pid)?.SigCgt !== undefined && (BigInt(`0x${readStatus(p.pid)!.SigCgt}`) & (1n << 14n)) !== 0n, { what: 'the handler for SIGTERM' });
+    const cg = createV2Cgroup();
+    cg.addPid(p.pid);
+    await cg.freeze();
+    const io = memoryIo();
+    expect(await main(['check', '--json', '--', 'kill', '-TERM', String(p.pid)], io)).toBe(10);
+    const verdict = JSON.parse(io.out) as { rules: { id: string; message: string }[]; alternatives: string[] };
+    expect(verdict.rules.map((r) => r.id)).toEqual(['state-change']);
+    expect(verdict.rules[0]?.message).toContain(`is frozen (its cgroup ${cg.path} is FROZEN): SIGTERM stays pending until the cgroup is thawed`);
+    expect(verdict.alternatives).toEqual([`echo 0 > ${cg.dir}/cgroup.freeze`]);
+    // The signal does wait: sent now, the process is still there; after the offered thaw it acts.
+    process.kill(p.pid, 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(readState(p.pid)).toBe('S');
+    await run('bash', ['-c', verdict.alternatives[0]!]);
+    await waitFor(() => readState(p.pid) === undefined || readState(p.pid) === 'Z', { timeoutMs: 5000, what: `pid ${p.pid} to take SIGTERM once thawed` });
   });
 
   test('procdoc check reads the details its light snapshot left out for the target: its oom_score_adj', async () => {

@@ -1,5 +1,5 @@
 import type { Process, Snapshot } from '../../snapshot/schema.js';
-import { label, type SnapshotIndex } from '../../snapshot/query.js';
+import { frozenCgroupOf, label, type SnapshotIndex } from '../../snapshot/query.js';
 import { classifyActivity, cleanWchan, progressOf, stackFrames, stdinIsTty, outputIsTty } from './activity.js';
 import type { PipeTable, PipelineShape } from './discover.js';
 import type { Activity, PipelineVerdictCode, ProposedPipelineRemediation } from './schema.js';
@@ -307,19 +307,6 @@ function stopGuess(p: Process): { tty: boolean; why: string; guess: string } {
   };
 }
 
-function freezerOf(ctx: BlameContext, p: Process): { path: string; file: string; value: string } | undefined {
-  const cg = ctx.index.cgroupFor(p, 'freezer');
-  if (!cg || cg.freezer === null || cg.freezer.state === 'THAWED') return undefined;
-  const sysRoot = ctx.snapshot.host.sysRoot.replace(/\/$/, '');
-  if (cg.version === 2) {
-    const mount = ctx.snapshot.host.cgroupV2Mount ?? `${sysRoot}/fs/cgroup`;
-    return { path: cg.path, file: `${mount}${cg.path === '/' ? '' : cg.path}/cgroup.freeze`, value: '0' };
-  }
-  const hierarchy = Object.keys(p.cgroup.v1).find((k) => k.split(',').includes('freezer')) ?? 'freezer';
-  const mount = ctx.snapshot.host.cgroupV1Mounts[hierarchy] ?? `${sysRoot}/fs/cgroup/freezer`;
-  return { path: cg.path, file: `${mount}${cg.path === '/' ? '' : cg.path}/freezer.state`, value: 'THAWED' };
-}
-
 /** Who holds the lock a process waits for, from /proc/locks (its "->" line names the file). */
 function lockHolders(ctx: BlameContext, p: Process): Process[] {
   const waits = ctx.snapshot.locks.filter((l) => l.blocked && l.pid === p.pid);
@@ -545,14 +532,14 @@ function explain(ctx: BlameContext, code: PipelineVerdictCode, path: Path, chain
     case 'stage-uninterruptible': {
       const frames = stackFrames(culprit);
       const where = cleanWchan(culprit.wchan) ?? frames[0] ?? 'the kernel';
-      const frozen = freezerOf(ctx, culprit);
+      const frozen = frozenCgroupOf(ctx.index, culprit);
       if (frozen) {
         lines.push(
           sentence(
-            `${label(culprit)} is frozen: its freezer cgroup ${frozen.path} is ${ctx.index.cgroupFor(culprit, 'freezer')?.freezer?.state ?? 'FROZEN'}. A frozen process shows state D and no signal, not even SIGKILL, acts until the cgroup is thawed`,
+            `${label(culprit)} is frozen: its freezer cgroup ${frozen.cgroup.path} is ${frozen.cgroup.freezer?.state ?? 'FROZEN'}${frozen.thaw === null ? ' (an ancestor cgroup froze it)' : ''}. A frozen process shows state D and no signal, not even SIGKILL, acts until the cgroup is thawed`,
           ),
         );
-        remediation.push({ command: `echo ${frozen.value} > ${frozen.file}`, why: `Thaw cgroup ${frozen.path}; the stage resumes where it stopped.` });
+        if (frozen.thaw !== null) remediation.push({ command: frozen.thaw, why: `Thaw cgroup ${frozen.cgroup.path}; the stage resumes where it stopped.` });
       } else {
         lines.push(
           sentence(
