@@ -224,7 +224,7 @@ export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: A
       add(
         acc,
         'sigkill-on-managed-unit',
-        `${describe(p)} is the main process of ${unit.name}; SIGKILL skips its cleanup and systemd records a crash.${rest}${anyway} Let the service manager do it: \`${sc} restart ${unit.name}\` (or \`${sc} stop ${unit.name}\` to keep it down).`,
+        `${describe(p)} ${isMain ? `is the main process of ${unit.name}` : `belongs to ${unit.name} and may be its main process (systemd did not say which is)`}; SIGKILL skips its cleanup and systemd records a crash.${rest}${anyway} Let the service manager do it: \`${sc} restart ${unit.name}\` (or \`${sc} stop ${unit.name}\` to keep it down).`,
       );
       alt(acc, `${sc} restart ${unit.name}`);
       return;

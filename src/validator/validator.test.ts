@@ -72,6 +72,14 @@ describe('signals and targets', () => {
     expect(verdict.targets).toEqual([{ pid: 500, startTime: 1500, comm: 'nginx', unit: 'nginx.service' }]);
   });
 
+  test('kill -9 of a service process whose unit systemctl did not describe: denied, without claiming it is the main process', () => {
+    const host = validatorHost();
+    const verdict = validator.check('kill -9 500', { ...host, units: host.units.filter((u) => u.name !== 'nginx.service') });
+    expect(verdict.rules[0]?.id).toBe('sigkill-on-managed-unit');
+    expect(verdict.rules[0]?.message).toMatch(/^PID 500 \(nginx\) belongs to nginx\.service and may be its main process \(systemd did not say which is\); SIGKILL skips/);
+    expect(verdict.alternatives).toEqual(['systemctl restart nginx.service']);
+  });
+
   test('a zombie names its parent and how to get it reaped', () => {
     const verdict = validator.check('kill -9 700', validatorHost());
     expect(verdict.rules.map((r) => r.id)).toEqual(['target-zombie']);
