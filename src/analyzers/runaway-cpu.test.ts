@@ -22,6 +22,18 @@ describe('runaway-cpu', () => {
     expect(f?.title).toMatch(/100% of its cgroup quota/);
   });
 
+  it('held by its quota short of a host CPU: offers neither renice nor a CPU cap (which could raise a smaller quota), only ending or restarting it', () => {
+    const alone = fakeProcess({ pid: 15, comm: 'spin', utime: 9000, cpu: sampled(20, true, 100) });
+    const [f] = runAnalyzer(runawayCpu, fakeSnapshot({ processes: [alone] }));
+    expect(f?.remediation.map((r) => r.command)).toEqual(['kill -s TERM 15']);
+    expect(f?.summary).toContain('already holds it there, so it takes no more CPU than that from the rest of the host');
+    const service = fakeProcess({ pid: 16, comm: 'spin', utime: 9000, cpu: sampled(20, true, 100), owner: { ...alone.owner, unit: { name: 'spin.service', manager: 'system', userUid: null, slice: null } } });
+    expect(runAnalyzer(runawayCpu, fakeSnapshot({ processes: [service] }))[0]?.remediation.map((r) => r.command)).toEqual(['systemctl restart spin.service']);
+    // Spinning a whole host CPU, within a larger quota: the cap and renice still apply.
+    const wide = fakeProcess({ pid: 17, comm: 'spin', utime: 9000, cpu: sampled(99, true, 95) });
+    expect(runAnalyzer(runawayCpu, fakeSnapshot({ processes: [wide] }))[0]?.remediation.map((r) => r.command)).toEqual(['renice -n 10 -p 17', 'kill -s TERM 17']);
+  });
+
   it('ignores idle processes, realtime ones and procdoc itself', () => {
     const s = fakeSnapshot({
       processes: [fakeProcess({ pid: 13, cpu: sampled(1) }), fakeProcess({ pid: 14, policy: 'SCHED_FIFO', utime: 9000, cpu: sampled(99) }), fakeProcess({ pid: 99999, utime: 9000, cpu: sampled(99) })],
