@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createCgroupRegistry, createV1Cgroup, removeAllCgroups, v1Mount } from '../support/cgroups.js';
+import { createCgroupRegistry, createV1Cgroup, createV2Cgroup, removeAllCgroups, v1Mount, v2Mount } from '../support/cgroups.js';
 import { readState, readStat, startProcess, stopAll, waitFor } from '../support/procs.js';
 
 afterEach(async () => {
@@ -101,5 +101,20 @@ describe('remove', () => {
     await cg.remove();
     expect(existsSync(cg.dir)).toBe(false);
     await waitFor(() => readState(s.pid) === undefined, { what: 'the sleep in the sub-group to be gone' });
+  });
+});
+
+describe('createV2Cgroup', () => {
+  it('makes a group in the v2 hierarchy whose freeze the kernel puts in force, and remove() thaws, kills by PID and removes it', async () => {
+    const cg = createV2Cgroup();
+    expect(cg.dir).toBe(`${v2Mount()}${cg.path}`);
+    const s = await startProcess('exec sleep 600');
+    cg.addPid(s.pid);
+    expect(readFileSync(`/proc/${s.pid}/cgroup`, 'utf8')).toContain(`0::${cg.path}\n`);
+    await cg.freeze();
+    expect(readFileSync(`${cg.dir}/cgroup.events`, 'utf8')).toContain('frozen 1');
+    await cg.remove();
+    expect(existsSync(cg.dir)).toBe(false);
+    expect(readState(s.pid) ?? 'gone').toMatch(/^(gone|Z)$/);
   });
 });

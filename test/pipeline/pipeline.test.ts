@@ -6,7 +6,7 @@ import { familyOf } from '../../src/analyzers/pipeline/activity.js';
 import { PipelineJsonSchema, PipelineListJsonSchema, type PipelineJson } from '../../src/analyzers/pipeline/schema.js';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/testing.js';
-import { removeAllCgroups, createV1Cgroup } from '../support/cgroups.js';
+import { removeAllCgroups, createV1Cgroup, createV2Cgroup } from '../support/cgroups.js';
 import { descendantsOf, signal } from '../support/proc-fs.js';
 import { adopt, listProcesses, readStat, readWchan, stalledYesSleep, startProcess, stopAll, waitFor, type Started } from '../support/procs.js';
 import { runInPty } from '../support/pty.js';
@@ -183,6 +183,23 @@ describe('procdoc pipeline on live pipelines', () => {
     expect(json.verdict.culpritPid).toBe(catPid);
     expect(json.verdict.explanation).toContain(freezer.path);
     expect(json.remediation[0]?.command).toContain(`${freezer.path}/freezer.state`);
+    await freezer.thaw();
+  });
+
+  it('explains a stage a v2 freezer holds: it sleeps (S) like any waiting process, yet it is frozen, and the thaw is offered', async () => {
+    const s = await startProcess('sleep 600 | cat');
+    const catPid = await memberPid(s, 'cat');
+    await waitWchan(catPid, 'reading-pipe');
+    const freezer = createV2Cgroup();
+    freezer.addPid(catPid);
+    await freezer.freeze();
+
+    const json = await pipelineJson([String(catPid)]);
+    expect(json.verdict.code).toBe('stage-uninterruptible');
+    expect(json.verdict.culpritPid).toBe(catPid);
+    expect(json.stages.find((x) => x.pid === catPid)).toMatchObject({ state: 'S', doing: expect.stringMatching(/^frozen by a freezer cgroup \(state S/) as unknown });
+    expect(json.verdict.explanation).toContain(`its freezer cgroup ${freezer.path} is FROZEN. A process the v2 freezer holds sleeps`);
+    expect(json.remediation.map((r) => r.command)).toEqual([`echo 0 > ${freezer.dir}/cgroup.freeze`]);
     await freezer.thaw();
   });
 

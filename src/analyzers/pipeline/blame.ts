@@ -19,12 +19,21 @@ export interface BlameContext {
   activities?: Map<number, Activity>;
 }
 
-function activityOf(ctx: Pick<BlameContext, 'activities'>, p: Process): Activity {
+function activityOf(ctx: Pick<BlameContext, 'activities' | 'index'>, p: Process): Activity {
   const cached = ctx.activities?.get(p.pid);
   if (cached !== undefined) return cached;
-  const a = classifyActivity(p);
+  const a = stageActivity(ctx.index, p);
   ctx.activities?.set(p.pid, a);
   return a;
+}
+
+/**
+ * What a stage is doing (classifyActivity), with its freezer cgroup's word over its wchan: a
+ * task a v2 freezer holds sleeps in get_signal (state S), like one waiting for any signal.
+ */
+export function stageActivity(index: SnapshotIndex, p: Process): Activity {
+  const activity = classifyActivity(p);
+  return activity !== 'exited' && activity !== 'frozen' && frozenCgroupOf(index, p) !== undefined ? 'frozen' : activity;
 }
 
 type Edge =
@@ -229,7 +238,7 @@ function hopText(hop: Hop): string {
 }
 
 /** What a process is doing, in words, for the stage list and explanations. */
-export function describeActivity(ctx: Pick<BlameContext, 'table' | 'index'>, p: Process, activity: Activity = classifyActivity(p)): string {
+export function describeActivity(ctx: Pick<BlameContext, 'table' | 'index'>, p: Process, activity: Activity = stageActivity(ctx.index, p)): string {
   const wchan = cleanWchan(p.wchan);
   const inodeOn = (fds: number[], want: 'reads' | 'writes'): string => {
     const ends = ctx.table.endsOf(p.pid).filter((e) => e[want]);
@@ -270,7 +279,7 @@ export function describeActivity(ctx: Pick<BlameContext, 'table' | 'index'>, p: 
     case 'traced':
       return 'stopped by a debugger or tracer (state t, ptrace)';
     case 'frozen':
-      return 'frozen by a freezer cgroup (state D in __refrigerator)';
+      return p.state === 'D' ? 'frozen by a freezer cgroup (state D in __refrigerator)' : `frozen by a freezer cgroup (state ${p.state}${wchan === null ? '' : ` in ${wchan}`})`;
     case 'uninterruptible':
       return `in uninterruptible sleep (state D)${wchan === null ? '' : ` in ${wchan}`}`;
     case 'exited':
@@ -483,7 +492,7 @@ function explain(ctx: BlameContext, code: PipelineVerdictCode, path: Path, chain
       } else if (path.terminal.state === 't') {
         lines.push(sentence(`${label(culprit)} is stopped by a debugger or tracer (ptrace): detach the debugger (e.g. \`detach\` in gdb, or end strace) to let it run`));
       } else {
-        const activity = classifyActivity(culprit);
+        const activity = activityOf(ctx, culprit);
         lines.push(
           sentence(
             activity === 'writing-tty'
@@ -534,10 +543,12 @@ function explain(ctx: BlameContext, code: PipelineVerdictCode, path: Path, chain
       const where = cleanWchan(culprit.wchan) ?? frames[0] ?? 'the kernel';
       const frozen = frozenCgroupOf(ctx.index, culprit);
       if (frozen) {
+        const how =
+          frozen.cgroup.version === 1
+            ? 'A process the v1 freezer holds shows state D, and no signal, not even SIGKILL, acts until the cgroup is thawed'
+            : 'A process the v2 freezer holds sleeps, and only SIGKILL (or a signal it has no handler for) acts before the cgroup is thawed';
         lines.push(
-          sentence(
-            `${label(culprit)} is frozen: its freezer cgroup ${frozen.cgroup.path} is ${frozen.cgroup.freezer?.state ?? 'FROZEN'}${frozen.thaw === null ? ' (an ancestor cgroup froze it)' : ''}. A frozen process shows state D and no signal, not even SIGKILL, acts until the cgroup is thawed`,
-          ),
+          sentence(`${label(culprit)} is frozen: its freezer cgroup ${frozen.cgroup.path} is ${frozen.cgroup.freezer?.state ?? 'FROZEN'}${frozen.thaw === null ? ' (an ancestor cgroup froze it)' : ''}. ${how}`),
         );
         if (frozen.thaw !== null) remediation.push({ command: frozen.thaw, why: `Thaw cgroup ${frozen.cgroup.path}; the stage resumes where it stopped.` });
       } else {
@@ -561,13 +572,13 @@ function explain(ctx: BlameContext, code: PipelineVerdictCode, path: Path, chain
         lines.push(sentence(`The stages wait for each other in a circle (a deadlock): none can move until one of them is ended`));
       } else {
         lines.push(sentence(`${label(culprit)} is ${describeActivity(ctx, culprit)}`));
-        const holders = classifyActivity(culprit) === 'lock' ? lockHolders(ctx, culprit) : [];
+        const holders = activityOf(ctx, culprit) === 'lock' ? lockHolders(ctx, culprit) : [];
         if (holders.length > 0) {
           lines.push(sentence(`The lock is held by ${holders.map(label).join(', ')} (per /proc/locks)`));
           for (const h of holders.slice(0, 3)) {
             remediation.push({ command: `kill -TERM ${h.pid}`, why: `${label(h)} holds the lock ${label(culprit)} waits for; if it is stuck, ending it releases the lock.` });
           }
-        } else if (classifyActivity(culprit) === 'lock') {
+        } else if (activityOf(ctx, culprit) === 'lock') {
           const suspects = lockSuspects(ctx, culprit);
           if (suspects.length > 0) {
             const text = suspects

@@ -1,7 +1,7 @@
 import type { Process, Snapshot } from '../../snapshot/schema.js';
 import { label, type SnapshotIndex } from '../../snapshot/query.js';
-import { classifyActivity, cleanWchan, fdTarget, progressOf, stackFrames } from './activity.js';
-import { blame, describeActivity, type Blame } from './blame.js';
+import { cleanWchan, fdTarget, progressOf, stackFrames } from './activity.js';
+import { blame, describeActivity, stageActivity, type Blame } from './blame.js';
 import { buildPipeTable, findPipelines, type PipeTable, type PipelineShape } from './discover.js';
 import type { Link, PipelineReport, Stage } from './schema.js';
 
@@ -82,7 +82,7 @@ function finishedReport(snapshot: Snapshot, index: SnapshotIndex, table: PipeTab
 
 function stageOf(index: SnapshotIndex, table: PipeTable, p: Process, role: Stage['role'], culprit: boolean): Stage {
   const progress = progressOf(p);
-  const activity = classifyActivity(p);
+  const activity = stageActivity(index, p);
   return {
     pid: p.pid,
     comm: p.comm,
