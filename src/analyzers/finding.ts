@@ -23,6 +23,7 @@ export const FindingCodeSchema = z.enum([
   'unbounded-cron-job',
   'realtime-hog',
   'affinity-contention',
+  'cgroup-frozen',
 ]);
 export type FindingCode = z.infer<typeof FindingCodeSchema>;
 

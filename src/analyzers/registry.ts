@@ -1,4 +1,5 @@
 import { affinityContention } from './affinity-contention.js';
+import { cgroupFrozen } from './cgroup-frozen.js';
 import { cpuThrottled } from './cpu-throttled.js';
 import { fdNearLimit } from './fd-near-limit.js';
 import type { FindingCode } from './finding.js';
@@ -44,4 +45,5 @@ export const ANALYZERS: Readonly<Record<FindingCode, Analyzer>> = {
   'unbounded-cron-job': unboundedCronJob,
   'realtime-hog': realtimeHog,
   'affinity-contention': affinityContention,
+  'cgroup-frozen': cgroupFrozen,
 };

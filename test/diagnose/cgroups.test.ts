@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createV1Cgroup, removeAllCgroups } from '../support/cgroups.js';
+import { createV1Cgroup, createV2Cgroup, removeAllCgroups } from '../support/cgroups.js';
 import { listProcesses, readState, startProcess, stopAll, waitFor } from '../support/procs.js';
 import { expectWellFormed, findingForCgroup, liveDiagnosis, rssOf } from './live.js';
 
@@ -34,6 +36,25 @@ describe('diagnose against real v1 cgroups', () => {
     expect(f.evidence[0]).toMatchObject({ field: 'freezer.state', value: 'FROZEN' });
     expect(f.remediation[0]?.command).toBe(`echo THAWED | tee ${cg.dir}/freezer.state`);
     expectWellFormed(f);
+  });
+
+  it('finds a process a v2 freezer holds asleep (S), which no D-state check sees, and proposes the thaw that works', async () => {
+    const cg = createV2Cgroup();
+    const p = await startProcess('exec sleep 600');
+    cg.addPid(p.pid);
+    await cg.freeze();
+    const { findings } = await liveDiagnosis();
+    const f = findingForCgroup(findings, 'cgroup-frozen', cg.path);
+    expect(f.pids).toEqual([p.pid]);
+    expect(f.severity).toBe('warning');
+    expect(f.evidence[0]).toMatchObject({ field: 'cgroup.freeze', value: 'FROZEN' });
+    expect(f.evidence[1]).toMatchObject({ field: 'state', value: 'S' });
+    expect(findings.some((x) => x.code === 'uninterruptible-io' && x.pids.includes(p.pid))).toBe(false);
+    expect(f.remediation.map((r) => r.command)).toEqual([`echo 0 > ${cg.dir}/cgroup.freeze`]);
+    expectWellFormed(f);
+    // The proposed command thaws it.
+    execFileSync('bash', ['-c', f.remediation[0]!.command]);
+    await waitFor(() => readFileSync(`${cg.dir}/cgroup.events`, 'utf8').includes('frozen 0'), { what: 'the cgroup to thaw' });
   });
 
   it('shows CPU against the cgroup quota when a cfs quota throttles a busy loop', async () => {
