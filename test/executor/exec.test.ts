@@ -256,6 +256,29 @@ describe('procdoc exec (executor)', () => {
     await waitFor(() => !running(marker), { timeoutMs: 5000, what: 'the command to be gone' });
   });
 
+  test('SIGTERM while the effect is being verified: the command had ended and its result is audited; procdoc says so and exits 143', async () => {
+    // The target ignores SIGTERM, so the check that it exited keeps polling (up to 5 s) after kill has ended.
+    const ignorer = await startTermIgnorer();
+    const child = spawn('node', ['bin/procdoc.js', 'exec', '--yes', '--', 'kill', '-TERM', String(ignorer.pid)], {
+      cwd: process.cwd(),
+      env: { ...process.env, XDG_STATE_HOME: stateDir },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+    await waitFor(() => existsSync(join(stateDir, 'procdoc', 'audit.jsonl')) && audit().length === 2, { timeoutMs: 20_000, what: 'kill to have run' });
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
+    if (code === 'hung') child.kill('SIGKILL');
+    expect(code).toBe(143);
+    expect(stderr).toContain('procdoc: interrupted by SIGTERM while verifying the effect; the command itself had ended (exit status 0).');
+    // What was verified before the signal is audited too: the target had not exited.
+    expect(audit()).toMatchObject([{ event: 'decision' }, { event: 'result', exitCode: 0, interrupted: false }, { event: 'verified' }]);
+    expect(JSON.stringify(audit()[2])).toContain(`"ok":false`);
+    expect(readState(ignorer.pid)).toBe('S');
+  });
+
   test('interrupted before the command runs (while it is judged): nothing runs, and the refusal says so', async () => {
     const p = await startStopped();
     let ran = false;
