@@ -19,7 +19,7 @@ describe('cgroup-frozen', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ code: 'cgroup-frozen', severity: 'warning', pids: [10, 11], cgroups: ['/jobs/backup'], title: '2 processes frozen in cgroup /jobs/backup' });
     expect(findings[0]?.remediation.map((r) => r.command)).toEqual(['echo 0 > /sys/fs/cgroup/jobs/backup/cgroup.freeze']);
-    expect(findings[0]?.summary).toMatch(/look asleep \(state S\/R\) but run no code at all until it is thawed/);
+    expect(findings[0]?.summary).toMatch(/look asleep \(state S\/R\) but run no code at all until it is thawed\. A signal they handle waits/);
   });
 
   it('thaws a paused container through its runtime, a unit through systemctl, and names no write when an ancestor froze it', () => {
@@ -31,7 +31,8 @@ describe('cgroup-frozen', () => {
     expect(runAnalyzer(cgroupFrozen, unitHost)[0]?.remediation.map((r) => r.command)).toEqual(['systemctl thaw job.service']);
     const child = fakeProcess({ pid: 22, state: 'S', cgroup: { v2: '/jobs/a/b', v1: {} } });
     const f = runAnalyzer(cgroupFrozen, fakeSnapshot({ processes: [child], cgroups: [v2('/jobs/a/b', false)] }))[0];
-    expect(f?.summary).toContain('(frozen by an ancestor cgroup)');
+    expect(f?.summary).toContain('(frozen by an ancestor cgroup), so ');
+    expect(f?.summary).toContain('looks asleep (state S) but runs no code at all until it is thawed. A signal it handles waits for the thaw too; only SIGKILL, or a signal with no handler that ends it, acts now.');
     expect(f?.remediation).toEqual([]);
   });
 

@@ -41,7 +41,7 @@ export const cgroupFrozen: Analyzer = ({ snapshot, index }) => {
       summary:
         `The freezer cgroup ${cgroup.path} is ${cgroup.freezer?.state ?? 'FROZEN'}${frozen.thaw === null ? ' (frozen by an ancestor cgroup)' : ''}, so ${shown}${procs.length > 4 ? ', …' : ''} ` +
         `${procs.length === 1 ? 'looks' : 'look'} asleep (state ${[...new Set(procs.map((p) => p.state))].join('/')}) but run${procs.length === 1 ? 's' : ''} no code at all until it is thawed. ` +
-        `A signal they handle waits for the thaw too; only SIGKILL, or a signal with no handler that ends them, acts now. ` +
+        `A signal ${procs.length === 1 ? 'it handles' : 'they handle'} waits for the thaw too; only SIGKILL, or a signal with no handler that ends ${procs.length === 1 ? 'it' : 'them'}, acts now. ` +
         `Find out who froze it (a paused container, a checkpoint, a backup tool) before thawing.`,
       pids: procs.map((p) => p.pid),
       culpritPid: null,
