@@ -260,7 +260,8 @@ export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: A
     const why = frozen
       ? ` Its cgroup ${frozen.cgroup.path} is ${frozen.cgroup.freezer?.state ?? 'FROZEN'}: ${thawIt}, and it will take the signal.`
       : ` It waits in ${p.wchan ?? 'the kernel'}; find the device, mount or lock it waits for (see its kernel stack).`;
-    add(acc, 'uninterruptible-target', `${describe(p)} is in uninterruptible sleep (D): ${name} stays pending and it will not exit until that wait ends.${why}`);
+    const ends = sig === SIGNAL.KILL || defaultAction(sig) === 'terminate' ? ' and it cannot exit before then' : '';
+    add(acc, 'uninterruptible-target', `${describe(p)} is in uninterruptible sleep (D): ${name} stays pending until that wait ends${ends}.${why}`);
   } else if (frozen && waitsForThaw(sig)) {
     const pending = p.signals === null && defaultAction(sig) === 'terminate' && !dumpsCore(sig) ? `unless it has no handler for ${name} (its signal masks were not read), ${name}` : name;
     add(acc, 'state-change', `${describe(p)} is frozen (its cgroup ${frozen.cgroup.path} is ${frozen.cgroup.freezer?.state ?? 'FROZEN'}): ${pending} stays pending until the cgroup is thawed; ${thawIt}.`);

@@ -127,6 +127,9 @@ describe('signals and targets', () => {
     expect(verdict.rules[0]?.id).toBe('uninterruptible-target');
     expect(verdict.rules[0]?.message).toMatch(/FROZEN: thaw it first \(`echo THAWED > \/sys\/fs\/cgroup\/freezer\/t\/freezer.state`\)/);
     expect(verdict.alternatives).toEqual(['echo THAWED > /sys/fs/cgroup/freezer/t/freezer.state']);
+    expect(verdict.rules[0]?.message).toMatch(/^PID 50 \(sleep\) is in uninterruptible sleep \(D\): SIGTERM stays pending until that wait ends and it cannot exit before then\./);
+    // A signal that does not end it says nothing of exiting.
+    expect(validator.check('kill -CONT 50', snapshot).rules[0]?.message).toMatch(/: SIGCONT stays pending until that wait ends\. Its cgroup/);
     // SIGKILL waits for the thaw too: thaw first, then SIGTERM.
     expect(validator.check('kill -9 50', snapshot).alternatives).toEqual(['echo THAWED > /sys/fs/cgroup/freezer/t/freezer.state', 'kill -TERM 50']);
   });
