@@ -73,6 +73,10 @@ export interface FrozenCgroup {
  * state D), in v2 every signal but SIGKILL (it sleeps in state S).
  */
 export function frozenCgroupOf(index: SnapshotIndex, p: Process): FrozenCgroup | undefined {
+  // Asked of every target of a group signal and every process diagnosed: on a host with no
+  // frozen cgroup (nearly always), one look-up answers.
+  const frozen = frozenCgroups(index.snapshot.cgroups);
+  if (frozen.size === 0) return undefined;
   const { host } = index.snapshot;
   const sysRoot = host.sysRoot.replace(/\/$/, '');
   const under = (mount: string, path: string, file: string): string => `${mount}${path === '/' ? '' : path}/${file}`;
@@ -80,22 +84,35 @@ export function frozenCgroupOf(index: SnapshotIndex, p: Process): FrozenCgroup |
     cgroup,
     thaw: cgroup.freezer?.self === false ? null : `echo ${value} > ${file}`,
   });
-  // From the snapshot's list, not index.cgroup(): the validator's watched index counts that
-  // as a look-up a partial snapshot cannot answer, while the cgroups of the processes read are all there.
-  const byId = (id: string): Cgroup | undefined => index.snapshot.cgroups.find((c) => c.id === id);
   const hierarchy = v1HierarchyOf(Object.keys(p.cgroup.v1), 'freezer');
   const v1Path = hierarchy === undefined ? undefined : p.cgroup.v1[hierarchy];
-  const v1 = v1Path === undefined ? undefined : byId(cgroupId(1, v1Path, hierarchy));
-  if (v1?.freezer && v1.freezer.state !== 'THAWED') {
+  const v1 = v1Path === undefined ? undefined : frozen.get(cgroupId(1, v1Path, hierarchy));
+  if (v1) {
     const mount = host.cgroupV1Mounts[hierarchy!] ?? `${sysRoot}/fs/cgroup/freezer`;
     return thaw(v1, under(mount, v1.path, 'freezer.state'), 'THAWED');
   }
   // The v2 freezer is no controller (cgroup.controllers never lists it): every cgroup but the root has it.
-  const v2 = p.cgroup.v2 === null ? undefined : byId(cgroupId(2, p.cgroup.v2));
-  if (v2?.freezer && v2.freezer.state !== 'THAWED') {
+  const v2 = p.cgroup.v2 === null ? undefined : frozen.get(cgroupId(2, p.cgroup.v2));
+  if (v2) {
     return thaw(v2, under(host.cgroupV2Mount ?? `${sysRoot}/fs/cgroup`, v2.path, 'cgroup.freeze'), '0');
   }
   return undefined;
+}
+
+/** The frozen (or freezing) cgroups of a snapshot's list, by id; worked out once per list. */
+const frozenLists = new WeakMap<readonly Cgroup[], ReadonlyMap<string, Cgroup>>();
+
+/**
+ * From the snapshot's list, not index.cgroup(): the validator's watched index counts that as a
+ * look-up a partial snapshot cannot answer, while the cgroups of the processes read are all there.
+ */
+function frozenCgroups(cgroups: readonly Cgroup[]): ReadonlyMap<string, Cgroup> {
+  let frozen = frozenLists.get(cgroups);
+  if (frozen === undefined) {
+    frozen = new Map(cgroups.filter((c) => c.freezer !== null && c.freezer.state !== 'THAWED').map((c) => [c.id, c]));
+    frozenLists.set(cgroups, frozen);
+  }
+  return frozen;
 }
 
 export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
