@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { fakeProcess, fakeSnapshot, fakeUnit } from '../snapshot/testing.js';
+import { fakeCgroup, fakeProcess, fakeSnapshot, fakeUnit } from '../snapshot/testing.js';
 import { loadValidator, type Validator } from '../validator/index.js';
 import { identityChanges } from './index.js';
 import { planRun } from './plan.js';
@@ -20,6 +20,25 @@ describe('planRun', () => {
     for (const text of ['ps | head', 'ps > /tmp/x', 'A=1 ps', 'ps; uptime', 'sleep 1 &']) {
       expect(planRun(validator.parse(text), text).mode).toBe('shell');
     }
+  });
+});
+
+describe('verifyEffects of a freezer write', () => {
+  const thaw: Effect = { kind: 'freezer', cgroup: '2:/jobs/a', path: '/jobs/a', freeze: false, pids: [40] };
+  const after = (freezer: { state: 'THAWED' | 'FREEZING' | 'FROZEN'; self?: boolean } | null) =>
+    fakeSnapshot({
+      processes: [fakeProcess({ pid: 40, comm: 'job', state: 'S', cgroup: { v2: '/jobs/a', v1: {} } })],
+      cgroups: freezer === null ? [] : [fakeCgroup({ path: '/jobs/a', version: 2, controllers: [], freezer })],
+    });
+
+  test('reads the processes of the cgroup again, and says whether it thawed', () => {
+    expect(observed([thaw], fakeSnapshot({})).pids).toEqual([40]);
+    expect(verifyEffects([thaw], fakeSnapshot({}), after({ state: 'THAWED', self: false }))).toEqual([{ what: 'cgroup /jobs/a thawed', ok: true, detail: 'now THAWED. Its processes: 40 S.' }]);
+  });
+
+  test('still frozen by an ancestor: not thawed, and it says why; a cgroup not read again is unknown', () => {
+    expect(verifyEffects([thaw], fakeSnapshot({}), after({ state: 'FROZEN', self: false }))[0]).toMatchObject({ ok: false, detail: 'now FROZEN. An ancestor cgroup still holds it frozen. Its processes: 40 S.' });
+    expect(verifyEffects([{ ...thaw, pids: [] }], fakeSnapshot({}), after(null))[0]).toMatchObject({ ok: null, detail: 'it has no processes, so procdoc did not read it again.' });
   });
 });
 

@@ -22,6 +22,9 @@ export function observed(effects: readonly Effect[], before: Snapshot): { pids: 
       if (e.signal === SIGNAL.CHLD) for (const z of b.children(e.pid)) if (z.state === 'Z') pids.add(z.pid);
       const unit = b.process(e.pid)?.owner.unit;
       if (unit?.manager === 'system') units.add(unit.name);
+    } else if (e.kind === 'freezer') {
+      // Reading its processes reads their cgroups, this one among them.
+      for (const pid of e.pids) pids.add(pid);
     } else if (e.manager === 'system') {
       units.add(e.unit);
     }
@@ -81,6 +84,8 @@ export function verifyEffects(effects: readonly Effect[], before: Snapshot, afte
       if (unit && before && before.mainPid === e.pid && before.restart !== null && before.restart !== 'no') {
         checks.push(unitCameBack(unit.name, b, a));
       }
+    } else if (e.kind === 'freezer') {
+      checks.push(freezerCheck(e, a));
     } else {
       const verb = e.verb;
       if (verb === 'restart' || verb === 'try-restart' || verb === 'reload-or-restart' || verb === 'try-reload-or-restart' || verb === 'condrestart') {
@@ -96,6 +101,18 @@ export function verifyEffects(effects: readonly Effect[], before: Snapshot, afte
     }
   }
   return checks;
+}
+
+/** Whether a write to a freezer cgroup took: the cgroup's state after, and its processes'. */
+function freezerCheck(e: Extract<Effect, { kind: 'freezer' }>, a: ReturnType<typeof indexSnapshot>): Check {
+  const what = `cgroup ${e.path} ${e.freeze ? 'frozen' : 'thawed'}`;
+  const after = a.snapshot.cgroups.find((c) => c.id === e.cgroup)?.freezer ?? null;
+  if (after === null) return { what, ok: null, detail: e.pids.length === 0 ? 'it has no processes, so procdoc did not read it again.' : 'its state could not be read again.' };
+  const members = e.pids.flatMap((pid) => a.process(pid) ?? []);
+  const states = members.length > 0 ? ` Its processes: ${members.slice(0, 4).map((p) => `${p.pid} ${p.state}`).join(', ')}${members.length > 4 ? ', …' : ''}.` : '';
+  if (e.freeze) return { what, ok: after.state === 'FROZEN' ? true : after.state === 'FREEZING' ? null : false, detail: `now ${after.state}.${states}` };
+  const ancestor = after.state !== 'THAWED' && after.self === false ? ' An ancestor cgroup still holds it frozen.' : '';
+  return { what, ok: after.state === 'THAWED', detail: `now ${after.state}.${ancestor}${states}` };
 }
 
 function unitCameBack(name: string, b: ReturnType<typeof indexSnapshot>, a: ReturnType<typeof indexSnapshot>): Check {

@@ -32,7 +32,9 @@ export type RunBy = 'procdoc' | 'caller';
 /** What a command is expected to do, so that the executor can verify it afterwards. */
 export type Effect =
   | { kind: 'signal'; pid: number; startTime: number; comm: string; signal: number }
-  | { kind: 'unit'; unit: string; manager: 'system' | 'user'; verb: string };
+  | { kind: 'unit'; unit: string; manager: 'system' | 'user'; verb: string }
+  /** A write to a freezer cgroup's freezer.state (v1) or cgroup.freeze (v2): its id and path, and the processes in it. */
+  | { kind: 'freezer'; cgroup: string; path: string; freeze: boolean; pids: number[] };
 
 /** The system units that effects act on, each once. */
 export function systemUnitsOf(effects: readonly Effect[]): string[] {

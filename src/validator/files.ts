@@ -1,4 +1,5 @@
-import { add, describeAimed, readOnly, usesDetails, type Acc, type JudgeContext } from './acc.js';
+import { cgroupId } from '../snapshot/query.js';
+import { add, describeAimed, effect, readOnly, usesDetails, type Acc, type JudgeContext } from './acc.js';
 import { touchProcess } from './targets.js';
 
 const HARMLESS = /^\/dev\/(null|stdout|stderr|tty|fd\/\d+|zero)$/;
@@ -72,7 +73,7 @@ export function judgeWrite(rawPath: string, glob: boolean, value: string | null,
     return;
   }
   if (under(path, '/sys/fs/cgroup')) {
-    judgeCgroupWrite(path, value, acc);
+    judgeCgroupWrite(path, value, ctx, acc);
     return;
   }
   if (path === '/sys/power/state' || path === '/sys/power/disk') {
@@ -160,7 +161,7 @@ function judgeOomWrite(who: string, file: 'oom_score_adj' | 'oom_adj', value: st
   add(acc, 'state-change', `Sets ${file} of PID ${p.pid} (${p.comm}) from ${p.oomScoreAdj ?? '?'} to ${n}: ${meaning}.`);
 }
 
-function judgeCgroupWrite(path: string, value: string | null, acc: Acc): void {
+function judgeCgroupWrite(path: string, value: string | null, ctx: JudgeContext, acc: Acc): void {
   const file = path.split('/').pop() ?? '';
   const dir = path.slice(0, path.length - file.length - 1);
   if (file === 'cgroup.kill') {
@@ -170,7 +171,10 @@ function judgeCgroupWrite(path: string, value: string | null, acc: Acc): void {
   const v = value?.trim() ?? null;
   if (file === 'freezer.state' || file === 'cgroup.freeze') {
     const freezing = v === 'FROZEN' || v === '1';
-    add(acc, 'state-change', freezing ? `Freezes every process in ${dir}: they stop running (shown as D or stopped) until thawed.` : `Sets ${file} of ${dir}${v !== null ? ` to ${v}` : ''}${v === 'THAWED' || v === '0' ? ' — the processes run again' : ''}.`);
+    const thawing = v === 'THAWED' || v === '0';
+    add(acc, 'state-change', freezing ? `Freezes every process in ${dir}: they stop running (shown as D or stopped) until thawed.` : `Sets ${file} of ${dir}${v !== null ? ` to ${v}` : ''}${thawing ? ' — the processes run again' : ''}.`);
+    const cgroup = freezing || thawing ? freezerCgroupAt(dir, file, ctx) : null;
+    if (cgroup !== null) effect(acc, { kind: 'freezer', ...cgroup, freeze: freezing });
     return;
   }
   if (file === 'cgroup.procs' || file === 'tasks' || file === 'cgroup.threads') {
@@ -178,6 +182,26 @@ function judgeCgroupWrite(path: string, value: string | null, acc: Acc): void {
     return;
   }
   add(acc, 'state-change', `Sets ${file} of cgroup ${dir}${v !== null ? ` to ${v}` : ''}: limits take effect at once${/memory\.(max|limit_in_bytes|high)/.test(file) ? ' (a limit below current usage makes the kernel reclaim or OOM-kill at once)' : ''}.`);
+}
+
+/**
+ * The freezer cgroup a directory under the cgroup mounts is, in the snapshot's terms (its id
+ * and path), with the processes in it, so that exec can verify the write; null where the
+ * snapshot's mounts do not place it (a fixture tree's /sys, another hierarchy).
+ */
+function freezerCgroupAt(dir: string, file: 'freezer.state' | 'cgroup.freeze', ctx: JudgeContext): { cgroup: string; path: string; pids: number[] } | null {
+  const { host } = ctx.idx.snapshot;
+  const inside = (mount: string): string | null => (dir === mount ? '/' : dir.startsWith(`${mount}/`) ? dir.slice(mount.length) : null);
+  if (file === 'cgroup.freeze') {
+    const path = host.cgroupV2Mount === null ? null : inside(host.cgroupV2Mount);
+    if (path === null) return null;
+    return { cgroup: cgroupId(2, path), path, pids: ctx.idx.snapshot.processes.filter((p) => p.cgroup.v2 === path).map((p) => p.pid) };
+  }
+  for (const [hierarchy, mount] of Object.entries(host.cgroupV1Mounts)) {
+    const path = hierarchy.split(',').includes('freezer') ? inside(mount) : null;
+    if (path !== null) return { cgroup: cgroupId(1, path, hierarchy), path, pids: ctx.idx.snapshot.processes.filter((p) => p.cgroup.v1[hierarchy] === path).map((p) => p.pid) };
+  }
+  return null;
 }
 
 /** rm: refuse the system and whole trees; otherwise a confirmed state change. */

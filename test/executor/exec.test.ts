@@ -10,6 +10,7 @@ import { executeCommand, type Answer, type AuditRecord, type ExecDeps } from '..
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { takeSnapshot } from '../../src/snapshot/take.js';
 import { loadValidator, type Validator } from '../../src/validator/index.js';
+import { createV1Cgroup, createV2Cgroup, removeAllCgroups } from '../support/cgroups.js';
 import { descendantsOf } from '../support/proc-fs.js';
 import { listProcesses, readState, readStat, startProcess, startStopped, startTermIgnorer, startThreaded, stopAll, waitFor, exitedDetail, type Started } from '../support/procs.js';
 import { runInPty } from '../support/pty.js';
@@ -69,10 +70,14 @@ beforeEach(() => {
   stateDir = mkdtempSync(join(tmpdir(), 'procdoc-exec-'));
 });
 afterEach(async () => {
+  await removeAllCgroups();
   await stopAll();
   rmSync(stateDir, { recursive: true, force: true });
 });
-afterAll(stopAll);
+afterAll(async () => {
+  await removeAllCgroups();
+  await stopAll();
+});
 
 describe('procdoc exec (executor)', () => {
   test('a denied command never runs, and the refusal is audited', async () => {
@@ -330,6 +335,25 @@ describe('procdoc exec (executor)', () => {
     expect(readFileSync(join(stateDir, 'stderr'), 'utf8')).toContain('procdoc: interrupted by SIGINT before the command ran; nothing was run');
     expect(readState(target.pid)).toBe('T');
     expect(audit()).toMatchObject([{ event: 'refused', reason: 'interrupted', interruptedBy: 'SIGINT' }]);
+  });
+});
+
+describe('exec of the thaw that check and diagnose offer', () => {
+  test.each([
+    ['v2', 'cgroup.freeze', '0', 'S'],
+    ['v1', 'freezer.state', 'THAWED', 'D'],
+  ] as const)('a %s freezer cgroup: the write runs, and the check that it took says the cgroup is thawed', async (version, file, value, frozenState) => {
+    const p = await startProcess('exec sleep 600');
+    const cg = version === 'v2' ? createV2Cgroup() : createV1Cgroup('freezer');
+    cg.addPid(p.pid);
+    await cg.freeze();
+    await waitFor(() => readState(p.pid) === frozenState, { timeoutMs: 5000, what: `pid ${p.pid} frozen (state ${frozenState})` });
+    const io = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    expect(await main(['exec', '--yes', '--json', `echo ${value} > ${cg.dir}/${file}`], io)).toBe(0);
+    const outcome = JSON.parse(io.out) as { kind: string; checks: { what: string; ok: boolean | null; detail: string }[] };
+    expect(outcome.kind).toBe('ran');
+    expect(outcome.checks).toEqual([{ what: `cgroup ${cg.path} thawed`, ok: true, detail: `now THAWED. Its processes: ${p.pid} S.` }]);
+    expect(audit().map((r) => r.event)).toEqual(['decision', 'result', 'verified']);
   });
 });
 
