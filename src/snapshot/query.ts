@@ -69,8 +69,8 @@ export interface FrozenCgroup {
 
 /**
  * The freezer cgroup, v1 or v2, that holds a process frozen or freezing; undefined when none
- * does. A frozen process takes no signal until thawed: in v1 not even SIGKILL (it waits in
- * state D), in v2 every signal but SIGKILL (it sleeps in state S).
+ * does. A frozen process acts on no signal until thawed: in v1 not even SIGKILL (it waits in
+ * state D); in v2 (it sleeps in state S) only SIGKILL, or a fatal signal it has no handler for.
  */
 export function frozenCgroupOf(index: SnapshotIndex, p: Process): FrozenCgroup | undefined {
   // Asked of every target of a group signal and every process diagnosed: on a host with no

@@ -253,7 +253,8 @@ export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: A
   // one it has no handler for whose default ends it without a core dump: the kernel makes
   // that a SIGKILL); one it handles waits for the thaw, as the handler cannot run.
   const frozen = frozenCgroupOf(ctx.idx, p);
-  const waitsForThaw = (n: number): boolean => frozen !== undefined && (p.state === 'D' || !killsOutright(p, n));
+  // An ignored signal is dropped when sent, frozen or not (signal-ignored says so).
+  const waitsForThaw = (n: number): boolean => frozen !== undefined && !listHas(p.signals?.ignored, n) && (p.state === 'D' || !killsOutright(p, n));
   const thawIt = frozen === undefined ? '' : frozen.thaw !== null ? `thaw it first (\`${frozen.thaw}\`)` : 'an ancestor cgroup froze it: thaw that one first';
   if (p.state === 'D') {
     usesDetails(acc, p);

@@ -168,6 +168,12 @@ describe('signals and targets', () => {
       expect(validator.check('kill -QUIT 50', frozenHost(true, { ...signals, caught: [] })).rules[0]?.message).toMatch(/SIGQUIT stays pending until the cgroup is thawed/);
     });
 
+    test('a signal it ignores is dropped when sent, frozen or not: no wait for the thaw is claimed', () => {
+      const verdict = validator.check('kill 50', frozenHost(true, { ...signals, caught: [], ignored: ['TERM'] }));
+      expect(verdict.rules.map((r) => r.id)).toEqual(['signal-ignored']);
+      expect(verdict.alternatives).toEqual([]);
+    });
+
     test('frozen by an ancestor: writing to its own cgroup.freeze would thaw nothing, so none is offered', () => {
       const verdict = validator.check('kill 50', frozenHost(false));
       expect(verdict.rules[0]?.message).toMatch(/an ancestor cgroup froze it: thaw that one first\.$/);
