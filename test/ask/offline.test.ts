@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createV1Cgroup, removeAllCgroups } from '../support/cgroups.js';
-import { startProcess, startStopped, startThreaded, startZombie, stopAll, waitFor } from '../support/procs.js';
+import { readStat, readWchan, startProcess, startStopped, startThreaded, startZombie, stopAll, waitFor } from '../support/procs.js';
 import { askJson, runCli } from './cli.js';
 
 afterEach(async () => {
@@ -75,6 +75,8 @@ describe('offline ask against live processes', () => {
 
   it('why is X slow: a sleeping process that made no progress', async () => {
     const sleeper = await startProcess('exec sleep 600');
+    // Asleep, not still becoming sleep: until its exec has gone through it is a runnable shell.
+    await waitFor(() => readStat(sleeper.pid)?.comm === 'sleep' && readStat(sleeper.pid)?.state === 'S', { what: 'sleep to be asleep' });
     const r = await askJson(['--offline', `why is pid ${sleeper.pid} slow?`]);
     expect(r.answer.summary).toMatch(new RegExp(`sleep \\(${sleeper.pid}\\) is sleeping \\(S\\) in .*no progress`));
   });
@@ -82,6 +84,7 @@ describe('offline ask against live processes', () => {
   it('why is X stuck: a pipeline stage waiting on its writer', async () => {
     const shell = await startProcess('sleep 600 | cat');
     const cat = await waitFor(() => listChildren(shell.pid).find((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'cat'), { timeoutMs: 5000, intervalMs: 20, what: 'cat' });
+    await waitFor(() => (readWchan(cat) ?? '').endsWith('pipe_read'), { what: 'cat to wait reading the pipe' });
     const r = await askJson(['--offline', `why is ${cat} stuck?`]);
     expect(r.answer.rootCause).toMatch(new RegExp(`cat \\(${cat}\\) waits to read pipe:\\[\\d+\\], written by sleep`));
     expect(r.answer.evidence.some((e) => /^PL:\d+\.verdict$/.test(e))).toBe(true);

@@ -155,7 +155,7 @@ describe('snapshot of real processes', () => {
     copyFileSync('/bin/sleep', bin);
     chmodSync(bin, 0o755);
     const p = await startProcess(`exec "$BIN" 600`, { env: { BIN: bin } });
-    await waitFor(() => proc2(p.pid), { what: 'the renamed sleep to exec' });
+    await waitFor(() => proc2(p.pid) && readState(p.pid) === 'S', { what: 'the renamed sleep to exec and sleep' });
     const s = await snap();
     expect(proc(s, p.pid).comm).toBe(name);
     expect(proc(s, p.pid).state).toBe('S');
