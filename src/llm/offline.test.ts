@@ -97,4 +97,15 @@ describe('answerOffline', () => {
     expect(ask('tell me a story').needsLlm).toBe(true);
     expect(ask('what is using the most memory').needsLlm).toBe(false);
   });
+
+  it('a process runnable when read but idle over the sample is not called busy', () => {
+    const snapshot = fakeSnapshot({
+      processes: [
+        fakeProcess({ pid: 20, comm: 'sleep', state: 'R', cpu: { percent: 0, quotaPercent: null, progressed: false, ioDelta: null } }),
+        fakeProcess({ pid: 21, comm: 'spin', state: 'R', cpu: cpu(97) }),
+      ],
+    });
+    expect(ask('why is pid 20 slow?', snapshot).answer.summary).toMatch(/sleep \(20\) was runnable \(R\) when read but used no CPU during the sample: it is neither busy nor known to be blocked/);
+    expect(ask('why is pid 21 slow?', snapshot).answer.summary).toMatch(/spin \(21\) is running at 97% of a CPU: it is busy, not blocked/);
+  });
 });

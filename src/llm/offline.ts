@@ -105,6 +105,8 @@ function describeState(p: Process): string {
     case 'Z':
       return `${name(p)} is a zombie: it has exited and waits for its parent ${p.ppid} to reap it`;
     case 'R':
+      // Runnable when read, yet idle over the sample: caught between waits (or just started), not busy.
+      if (p.cpu !== null && p.cpu.percent < 1 && !p.cpu.progressed) return `${name(p)} was runnable (R) when read but used no CPU during the sample: it is neither busy nor known to be blocked; ask again in a moment`;
       return `${name(p)} is running${p.cpu ? ` at ${p.cpu.percent.toFixed(0)}% of a CPU` : ''}: it is busy, not blocked`;
     default: {
       const progress = p.cpu === null ? '' : p.cpu.progressed ? ', and it made progress during the sample (slow, not hung)' : ', and it made no progress during the sample';
