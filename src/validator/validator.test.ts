@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { fakeCgroup, fakeProcess, fakeSnapshot, fakeUnit } from '../snapshot/testing.js';
+import type { Process } from '../snapshot/schema.js';
 import { validatorHost } from './testing.js';
 import { loadValidator, type Validator } from './index.js';
 import { VerdictSchema } from './verdict.js';
@@ -136,7 +137,7 @@ describe('signals and targets', () => {
 
   describe('a target frozen by a v2 cgroup (state S, not D)', () => {
     // A server that handles SIGTERM (its handler cannot run while frozen).
-    const signals = { pending: [], shdPending: [], blocked: [], ignored: [], caught: ['TERM'] };
+    const signals: NonNullable<Process['signals']> = { pending: [], shdPending: [], blocked: [], ignored: [], caught: ['TERM'] };
     const frozenHost = (self: boolean, caught = signals) =>
       fakeSnapshot({
         processes: [fakeProcess({ pid: 50, comm: 'server', state: 'S', signals: caught, cgroup: { v2: '/t/job', v1: {} } })],
