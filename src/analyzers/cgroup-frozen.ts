@@ -1,7 +1,7 @@
 import { frozenCgroupOf, type FrozenCgroup } from '../snapshot/query.js';
 import type { Process } from '../snapshot/schema.js';
 import type { DraftFinding, ProposedRemediation } from './finding.js';
-import { cgroupSource, ev, label, plural, procSource } from './facts.js';
+import { cgroupSource, ev, label, plural, procSource, unpauseOf } from './facts.js';
 import type { Analyzer } from './types.js';
 
 /**
@@ -24,10 +24,10 @@ export const cgroupFrozen: Analyzer = ({ snapshot, index }) => {
   for (const { frozen, procs } of groups.values()) {
     const { cgroup } = frozen;
     const unit = snapshot.units.find((u) => u.controlGroup === cgroup.path)?.name;
-    const container = procs.map((p) => p.owner.container).find((c) => c !== null && (c.runtime === 'docker' || c.runtime === 'podman'));
+    const unpause = unpauseOf(procs);
     const file = cgroup.version === 2 ? 'cgroup.freeze' : 'freezer.state';
-    const remediation: ProposedRemediation[] = container
-      ? [{ command: `${container.runtime} unpause ${container.id.slice(0, 12)}`, why: `Unpauses the ${container.runtime} container that froze it; its processes resume where they stopped.` }]
+    const remediation: ProposedRemediation[] = unpause
+      ? [unpause]
       : unit !== undefined
         ? [{ command: `systemctl thaw ${unit}`, why: 'Thaws the unit through its service manager; the processes resume where they stopped.' }]
         : frozen.thaw !== null

@@ -1,6 +1,6 @@
 import { printable, type SnapshotIndex } from '../snapshot/query.js';
 import type { Cgroup, Process, Snapshot } from '../snapshot/schema.js';
-import type { Evidence } from './finding.js';
+import type { Evidence, ProposedRemediation } from './finding.js';
 
 export { label, printable } from '../snapshot/query.js';
 
@@ -180,4 +180,13 @@ export function shellQuote(arg: string): string {
 export function shortCommand(p: Process, max = 60): string {
   const text = printable(p.argv.length > 0 ? p.argv.join(' ') : `[${p.comm}]`);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * `docker|podman unpause ID` for processes of a paused container (docker pause freezes its
+ * freezer cgroup, v1 or v2); undefined when none of them runs in one.
+ */
+export function unpauseOf(procs: readonly Process[]): ProposedRemediation | undefined {
+  const c = procs.map((p) => p.owner.container).find((x) => x !== null && (x.runtime === 'docker' || x.runtime === 'podman'));
+  return c ? { command: `${c.runtime} unpause ${c.id.slice(0, 12)}`, why: `Unpauses the ${c.runtime} container that froze it; its processes resume where they stopped.` } : undefined;
 }

@@ -12,6 +12,9 @@ describe('uninterruptible-io', () => {
     expect(f).toMatchObject({ code: 'uninterruptible-io', severity: 'warning', cgroups: ['/box'] });
     expect(f?.evidence[0]).toEqual({ source: '/sys/fs/cgroup/freezer/box/freezer.state', field: 'freezer.state', value: 'FROZEN' });
     expect(f?.remediation[0]?.command).toBe('echo THAWED | tee /sys/fs/cgroup/freezer/box/freezer.state');
+    // A paused docker container (docker pause freezes its v1 freezer cgroup) is unpaused through docker.
+    const paused = { ...p, owner: { ...p.owner, container: { runtime: 'docker' as const, id: '0123456789abcdef' } } };
+    expect(runAnalyzer(uninterruptibleIo, { ...s, processes: [paused] })[0]?.remediation.map((r) => r.command)).toEqual(['docker unpause 0123456789ab']);
   });
 
   it('warns about D that lasted the sample and points at the kernel stack, not kill', () => {

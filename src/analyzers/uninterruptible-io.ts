@@ -1,6 +1,6 @@
 import type { Cgroup, Process } from '../snapshot/schema.js';
 import type { DraftFinding, ProposedRemediation } from './finding.js';
-import { cgroupSource, ev, label, plural, procSource, statePersistence } from './facts.js';
+import { cgroupSource, ev, label, plural, procSource, statePersistence, unpauseOf } from './facts.js';
 import type { Analyzer } from './types.js';
 
 /**
@@ -30,8 +30,11 @@ export const uninterruptibleIo: Analyzer = ({ snapshot, index, thresholds }) => 
   for (const { cgroup, procs } of frozen.values()) {
     const unit = snapshot.units.find((u) => u.controlGroup === cgroup.path)?.name;
     const stateFile = cgroupSource(snapshot, cgroup, cgroup.version === 2 ? 'cgroup.freeze' : 'freezer.state');
-    const remediation: ProposedRemediation[] =
-      unit !== undefined
+    // docker pause freezes the container's freezer cgroup: unpause it through its runtime.
+    const unpause = unpauseOf(procs);
+    const remediation: ProposedRemediation[] = unpause
+      ? [unpause]
+      : unit !== undefined
         ? [{ command: `systemctl thaw ${unit}`, why: 'Thaws the unit through its service manager; the processes resume where they stopped.' }]
         : [
             {
