@@ -2,7 +2,7 @@ import { printable, type SnapshotIndex } from '../snapshot/query.js';
 import type { Cgroup, Process, Snapshot } from '../snapshot/schema.js';
 import type { Evidence, ProposedRemediation } from './finding.js';
 
-export { label, printable } from '../snapshot/query.js';
+export { cgroupSource, label, printable, v1Hierarchy } from '../snapshot/query.js';
 
 /** Shared, pure helpers for analyzers: evidence sources, formatting, sample history. */
 
@@ -12,24 +12,6 @@ export function ev(source: string, field: string, value: Evidence['value']): Evi
 
 export function procSource(pid: number, file: string): string {
   return `/proc/${pid}/${file}`;
-}
-
-/** The file a cgroup value was read from, as the person would `cat` it on that host. */
-export function cgroupSource(snapshot: Snapshot, cgroup: Cgroup, file: string): string {
-  const rel = cgroup.path === '/' ? '' : cgroup.path;
-  if (cgroup.version === 2) {
-    const mount = snapshot.host.cgroupV2Mount ?? `${snapshot.host.sysRoot}/fs/cgroup`;
-    return `${mount}${rel}/${file}`;
-  }
-  const hierarchy = v1Hierarchy(cgroup);
-  const mount = snapshot.host.cgroupV1Mounts[hierarchy] ?? `${snapshot.host.sysRoot}/fs/cgroup/${hierarchy}`;
-  return `${mount}${rel}/${file}`;
-}
-
-/** "1:cpu,cpuacct:/path" -> "cpu,cpuacct". */
-export function v1Hierarchy(cgroup: Cgroup): string {
-  const parts = cgroup.id.split(':');
-  return parts.length >= 3 ? (parts[1] ?? '') : cgroup.controllers.join(',');
 }
 
 /** v1 and v2 name the same knob differently. */

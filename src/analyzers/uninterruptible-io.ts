@@ -1,3 +1,4 @@
+import { frozenCgroupOf } from '../snapshot/query.js';
 import type { Cgroup, Process } from '../snapshot/schema.js';
 import type { DraftFinding, ProposedRemediation } from './finding.js';
 import { cgroupSource, ev, label, plural, procSource, statePersistence, unpauseOf } from './facts.js';
@@ -19,8 +20,8 @@ export const uninterruptibleIo: Analyzer = ({ snapshot, index, thresholds }) => 
   const frozen = new Map<string, { cgroup: Cgroup; procs: Process[] }>();
   const rest: typeof relevant = [];
   for (const x of relevant) {
-    const freezer = index.cgroupFor(x.p, 'freezer');
-    if (freezer?.freezer && freezer.freezer.state !== 'THAWED') {
+    const freezer = frozenCgroupOf(index, x.p)?.cgroup;
+    if (freezer) {
       const entry = frozen.get(freezer.id) ?? { cgroup: freezer, procs: [] };
       entry.procs.push(x.p);
       frozen.set(freezer.id, entry);

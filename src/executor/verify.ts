@@ -106,7 +106,7 @@ export function verifyEffects(effects: readonly Effect[], before: Snapshot, afte
 /** Whether a write to a freezer cgroup took: the cgroup's state after, and its processes'. */
 function freezerCheck(e: Extract<Effect, { kind: 'freezer' }>, a: ReturnType<typeof indexSnapshot>): Check {
   const what = `cgroup ${e.path} ${e.freeze ? 'frozen' : 'thawed'}`;
-  const after = a.snapshot.cgroups.find((c) => c.id === e.cgroup)?.freezer ?? null;
+  const after = a.cgroup(e.cgroup)?.freezer ?? null;
   if (after === null) return { what, ok: null, detail: e.pids.length === 0 ? 'it has no processes, so procdoc did not read it again.' : 'its state could not be read again.' };
   const members = e.pids.flatMap((pid) => a.process(pid) ?? []);
   const states = members.length > 0 ? ` Its processes: ${members.slice(0, 4).map((p) => `${p.pid} ${p.state}`).join(', ')}${members.length > 4 ? ', …' : ''}.` : '';

@@ -57,6 +57,24 @@ export function cgroupResolver(cgroups: ReadonlyMap<string, Cgroup>): SnapshotIn
   };
 }
 
+/** The file a cgroup value was read from, as the person would `cat` it on that host. */
+export function cgroupSource(snapshot: Snapshot, cgroup: Cgroup, file: string): string {
+  const rel = cgroup.path === '/' ? '' : cgroup.path;
+  if (cgroup.version === 2) {
+    const mount = snapshot.host.cgroupV2Mount ?? `${snapshot.host.sysRoot}/fs/cgroup`;
+    return `${mount}${rel}/${file}`;
+  }
+  const hierarchy = v1Hierarchy(cgroup);
+  const mount = snapshot.host.cgroupV1Mounts[hierarchy] ?? `${snapshot.host.sysRoot}/fs/cgroup/${hierarchy}`;
+  return `${mount}${rel}/${file}`;
+}
+
+/** "1:cpu,cpuacct:/path" -> "cpu,cpuacct". */
+export function v1Hierarchy(cgroup: Cgroup): string {
+  const parts = cgroup.id.split(':');
+  return parts.length >= 3 ? (parts[1] ?? '') : cgroup.controllers.join(',');
+}
+
 /** A frozen (or freezing) cgroup that holds a process, and how to thaw it. */
 export interface FrozenCgroup {
   cgroup: Cgroup;
@@ -77,25 +95,17 @@ export function frozenCgroupOf(index: SnapshotIndex, p: Process): FrozenCgroup |
   // frozen cgroup (nearly always), one look-up answers.
   const frozen = frozenCgroups(index.snapshot.cgroups);
   if (frozen.size === 0) return undefined;
-  const { host } = index.snapshot;
-  const sysRoot = host.sysRoot.replace(/\/$/, '');
-  const under = (mount: string, path: string, file: string): string => `${mount}${path === '/' ? '' : path}/${file}`;
   const thaw = (cgroup: Cgroup, file: string, value: string): FrozenCgroup => ({
     cgroup,
-    thaw: cgroup.freezer?.self === false ? null : `echo ${value} > ${file}`,
+    thaw: cgroup.freezer?.self === false ? null : `echo ${value} > ${cgroupSource(index.snapshot, cgroup, file)}`,
   });
   const hierarchy = v1HierarchyOf(Object.keys(p.cgroup.v1), 'freezer');
   const v1Path = hierarchy === undefined ? undefined : p.cgroup.v1[hierarchy];
   const v1 = v1Path === undefined ? undefined : frozen.get(cgroupId(1, v1Path, hierarchy));
-  if (v1) {
-    const mount = host.cgroupV1Mounts[hierarchy!] ?? `${sysRoot}/fs/cgroup/freezer`;
-    return thaw(v1, under(mount, v1.path, 'freezer.state'), 'THAWED');
-  }
+  if (v1) return thaw(v1, 'freezer.state', 'THAWED');
   // The v2 freezer is no controller (cgroup.controllers never lists it): every cgroup but the root has it.
   const v2 = p.cgroup.v2 === null ? undefined : frozen.get(cgroupId(2, p.cgroup.v2));
-  if (v2) {
-    return thaw(v2, under(host.cgroupV2Mount ?? `${sysRoot}/fs/cgroup`, v2.path, 'cgroup.freeze'), '0');
-  }
+  if (v2) return thaw(v2, 'cgroup.freeze', '0');
   return undefined;
 }
 
