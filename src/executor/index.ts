@@ -9,7 +9,7 @@ import type { Target, Verdict } from '../validator/verdict.js';
 import { appendAudit, type AuditRecord } from './audit.js';
 import { planRun, type RunPlan } from './plan.js';
 import { MAX_TIMEOUT_MS, runPlan, type RunResult } from './run.js';
-import { observed, settled, verifyEffects, type Check } from './verify.js';
+import { immediate, observed, settled, verifyEffects, type Check } from './verify.js';
 
 export { auditLogPath, appendAudit, type AuditRecord } from './audit.js';
 export { planRun, type RunPlan } from './plan.js';
@@ -249,7 +249,7 @@ export async function executeCommand(request: ExecRequest, deps: ExecDeps): Prom
     for (;;) {
       const after = deps.observe !== undefined ? await deps.observe(watched.pids, [...new Set([...units, ...watched.units])]) : await deps.takeSnapshot(units);
       checks = verifyEffects(second.effects, before, after);
-      if (settled(checks) || deps.now().getTime() >= deadline || deps.signal?.aborted === true) break;
+      if (settled(checks) || immediate(second.effects) || deps.now().getTime() >= deadline || deps.signal?.aborted === true) break;
       await deps.sleep(250);
     }
     audit({ event: 'verified', id, at: at(), command: second.verdict.command, checks });

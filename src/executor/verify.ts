@@ -1,6 +1,7 @@
 import { indexSnapshot, printable } from '../snapshot/query.js';
-import type { Snapshot } from '../snapshot/schema.js';
-import type { Effect } from '../validator/acc.js';
+import type { Cgroup, Snapshot, Unit } from '../snapshot/schema.js';
+import type { Effect, LimitEffect, LimitSetting } from '../validator/acc.js';
+import { cgroupLimit, controllerOf, describeLimit } from '../validator/limits.js';
 import { SIGNAL, defaultAction, listHas, signalName } from '../validator/signals.js';
 import type { Check } from './contract.js';
 
@@ -22,9 +23,10 @@ export function observed(effects: readonly Effect[], before: Snapshot): { pids: 
       if (e.signal === SIGNAL.CHLD) for (const z of b.children(e.pid)) if (z.state === 'Z') pids.add(z.pid);
       const unit = b.process(e.pid)?.owner.unit;
       if (unit?.manager === 'system') units.add(unit.name);
-    } else if (e.kind === 'freezer') {
+    } else if (e.kind === 'freezer' || e.kind === 'limit') {
       // Reading its processes reads their cgroups, this one among them.
       for (const pid of e.pids) pids.add(pid);
+      if (e.kind === 'limit' && e.unit !== null) units.add(e.unit);
     } else if (e.manager === 'system') {
       units.add(e.unit);
     }
@@ -86,6 +88,9 @@ export function verifyEffects(effects: readonly Effect[], before: Snapshot, afte
       }
     } else if (e.kind === 'freezer') {
       checks.push(freezerCheck(e, a));
+    } else if (e.kind === 'limit') {
+      if (e.unit !== null) checks.push(unitLimitCheck(e, e.unit, a));
+      else if (e.cgroup !== null) checks.push(fileLimitCheck(e, e.cgroup, b, a));
     } else {
       const verb = e.verb;
       if (verb === 'restart' || verb === 'try-restart' || verb === 'reload-or-restart' || verb === 'try-reload-or-restart' || verb === 'condrestart') {
@@ -115,6 +120,94 @@ function freezerCheck(e: Extract<Effect, { kind: 'freezer' }>, a: ReturnType<typ
   return { what, ok: after.state === 'THAWED', detail: `now ${after.state}.${ancestor}${states}` };
 }
 
+type Index = ReturnType<typeof indexSnapshot>;
+
+/** The limit as a cgroup of the snapshot reads it, with the cgroup's usage where there is one. */
+function limitIn(cgroup: Cgroup, setting: LimitSetting): { value: number | null | undefined; usage: string } {
+  const current = setting === 'pids.max' ? cgroup.pids?.current : setting === 'cpu.quota' ? null : cgroup.memory?.current;
+  const usage = current === null || current === undefined ? '' : `; it ${setting === 'pids.max' ? 'has' : 'uses'} ${describeLimit(setting, current)}`;
+  return { value: cgroupLimit(cgroup, setting), usage };
+}
+
+/** Whether two limits agree: exactly, or for a CPU quota within a millisecond per second (rounding of the period). */
+function sameLimit(setting: LimitSetting, x: number | null, y: number | null): boolean {
+  if (x === null || y === null) return x === y;
+  return setting === 'cpu.quota' ? Math.abs(x - y) <= 1000 : x === y;
+}
+
+/** A limit file written: does the cgroup read back the value written? */
+function fileLimitCheck(e: LimitEffect, at: { id: string; path: string; file: string }, b: Index, a: Index): Check {
+  const what = `${at.file} of cgroup ${at.path} set to ${describeLimit(e.setting, e.expected ?? null)}`;
+  const after = a.cgroup(at.id);
+  if (after === undefined) return { what, ok: null, detail: e.pids.length === 0 ? 'it has no processes, so procdoc did not read it again.' : 'it could not be read again.' };
+  const now = limitIn(after, e.setting);
+  if (now.value === undefined) return { what, ok: null, detail: `its ${at.file} could not be read again.` };
+  const before = b.cgroup(at.id);
+  const was = before === undefined ? undefined : cgroupLimit(before, e.setting);
+  const since = was === undefined ? '' : ` (was ${describeLimit(e.setting, was)})`;
+  const ok = sameLimit(e.setting, now.value, e.expected ?? null);
+  return { what, ok, detail: `now ${describeLimit(e.setting, now.value)}${since}${now.usage}.${ok ? '' : ' The kernel did not take the value written.'}` };
+}
+
+/** The property systemd shows for a setting, and its value in a unit as the snapshot holds it (undefined: not known). */
+function unitRecord(setting: LimitSetting, unit: Unit): { property: string; value: number | null | undefined } {
+  switch (setting) {
+    case 'memory.max':
+      return { property: 'MemoryMax', value: unit.memoryMax };
+    case 'memory.high':
+      return { property: 'MemoryHigh', value: unit.memoryHigh };
+    case 'pids.max':
+      return { property: 'TasksMax', value: unit.tasksMax };
+    case 'cpu.quota':
+      return { property: 'CPUQuota', value: unit.cpuQuotaPerSecUs };
+  }
+}
+
+/** A unit's limit as systemd words it: "infinity" for none. */
+function systemdWord(setting: LimitSetting, value: number | null): string {
+  return value === null ? 'infinity' : describeLimit(setting, value);
+}
+
+/**
+ * systemctl set-property: does systemd record the value given, and does the kernel enforce
+ * what systemd records on the cgroup of the unit's processes? systemd accepts a limit even
+ * where it does not run the controller (a container whose v1 hierarchies are read-only),
+ * and then nothing holds the unit to it.
+ */
+function unitLimitCheck(e: LimitEffect, name: string, a: Index): Check {
+  const unit = a.unit(name);
+  const label = (value: number | null | undefined) => (value === undefined ? 'the value given' : describeLimit(e.setting, value));
+  const what = `${name} ${e.setting === 'cpu.quota' ? 'CPU quota' : e.setting} set to ${label(e.expected)}`;
+  if (unit === undefined) return { what, ok: null, detail: 'systemd was not asked about the unit again.' };
+  const record = unitRecord(e.setting, unit);
+  if (record.value === undefined) return { what, ok: null, detail: `this snapshot does not hold the unit's ${record.property}.` };
+  if (e.expected !== undefined && !sameLimit(e.setting, record.value, e.expected)) {
+    return { what, ok: false, detail: `systemd records ${record.property}=${systemdWord(e.setting, record.value)}, not ${label(e.expected)}: the setting did not take.` };
+  }
+  const recorded = `systemd records ${record.property}=${systemdWord(e.setting, record.value)}`;
+  const member = a.snapshot.processes.find((p) => p.owner.unit?.name === name && p.state !== 'Z');
+  if (member === undefined) return { what, ok: null, detail: `${recorded}; the unit has no processes, so procdoc could not read the limit the kernel holds it to.` };
+  const cgroup = a.cgroupFor(member, controllerOf(e.setting));
+  if (cgroup === undefined) return { what, ok: null, detail: `${recorded}; the ${controllerOf(e.setting)} cgroup of its processes could not be read.` };
+  const now = limitIn(cgroup, e.setting);
+  if (now.value === undefined) return { what, ok: null, detail: `${recorded}; the ${e.setting} of its cgroup ${cgroup.path} could not be read.` };
+  const controller = controllerOf(e.setting);
+  if (!ownCgroup(cgroup, name)) {
+    return {
+      what,
+      ok: false,
+      detail: `${recorded}, but the unit's processes are in ${cgroup.id}, not a ${controller} cgroup of its own: this systemd does not run the ${controller} controller for it (in a container whose cgroup hierarchies are read-only, say), so nothing enforces the limit.`,
+    };
+  }
+  if (sameLimit(e.setting, now.value, record.value)) return { what, ok: true, detail: `${recorded}, and the kernel holds ${cgroup.id} to it${now.usage}.` };
+  return { what, ok: false, detail: `${recorded}, but the kernel holds ${cgroup.id} to ${describeLimit(e.setting, now.value)}: the limit is not in force.` };
+}
+
+/** Whether a cgroup is the unit's own (…/name.service), not one it merely sits in (the root of a hierarchy systemd does not run). */
+export function ownCgroup(cgroup: Cgroup, unit: string): boolean {
+  return cgroup.path.endsWith(`/${unit}`);
+}
+
 function unitCameBack(name: string, b: ReturnType<typeof indexSnapshot>, a: ReturnType<typeof indexSnapshot>): Check {
   const before = b.unit(name);
   const after = a.unit(name);
@@ -131,6 +224,16 @@ function unitCameBack(name: string, b: ReturnType<typeof indexSnapshot>, a: Retu
       ? `${name} is ${after.activeState ?? '?'} with a new main PID ${after.mainPid} (was ${before?.mainPid ?? 'none'}).${restarts}`
       : `${name} is ${after.activeState ?? '?'}/${after.subState ?? '?'}, main PID ${after.mainPid ?? 'none'} (unchanged).${restarts}`,
   };
+}
+
+/**
+ * Effects that are whole once the command returns: limits written to cgroup files (the write
+ * itself sets or refuses them), so reading them again later only delays the answer. Signals,
+ * unit jobs, freezing and set-property (systemd applies it to the cgroup after it answers)
+ * take time.
+ */
+export function immediate(effects: readonly Effect[]): boolean {
+  return effects.every((e) => e.kind === 'limit' && e.unit === null);
 }
 
 /** Done waiting: every check has an answer, and none is still false. */

@@ -346,6 +346,9 @@ export const UnitSchema = z.object({
   nRestarts: count.nullable(),
   oomScoreAdjust: z.number().int().nullable(),
   memoryMax: limit,
+  /** MemoryHigh= and TasksMax= (absent from snapshots of procdoc 0.1 before they were read). */
+  memoryHigh: limit.default(null),
+  tasksMax: limit.default(null),
   cpuQuotaPerSecUs: z.number().nullable(),
   fragmentPath: z.string().nullable(),
 });

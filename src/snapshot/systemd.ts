@@ -18,6 +18,8 @@ const PROPERTIES = [
   'NRestarts',
   'OOMScoreAdjust',
   'MemoryMax',
+  'MemoryHigh',
+  'TasksMax',
   'CPUQuotaPerSecUSec',
   'FragmentPath',
 ];
@@ -71,6 +73,8 @@ export function parseSystemctlShow(text: string, manager: 'system' | 'user', use
       nRestarts: numOrNull('NRestarts'),
       oomScoreAdjust: numOrNull('OOMScoreAdjust'),
       memoryMax: kv.get('MemoryMax') === 'infinity' ? null : parseLimit(kv.get('MemoryMax') ?? null),
+      memoryHigh: kv.get('MemoryHigh') === 'infinity' ? null : parseLimit(kv.get('MemoryHigh') ?? null),
+      tasksMax: kv.get('TasksMax') === 'infinity' ? null : parseLimit(kv.get('TasksMax') ?? null),
       cpuQuotaPerSecUs: parseTimespan(kv.get('CPUQuotaPerSecUSec')),
       fragmentPath: kv.get('FragmentPath') || null,
     });

@@ -114,6 +114,8 @@ export function fakeUnit(overrides: Partial<Unit> & { name: string }): Unit {
     nRestarts: 0,
     oomScoreAdjust: 0,
     memoryMax: null,
+    memoryHigh: null,
+    tasksMax: null,
     cpuQuotaPerSecUs: null,
     fragmentPath: null,
     ...overrides,

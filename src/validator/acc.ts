@@ -34,7 +34,32 @@ export type Effect =
   | { kind: 'signal'; pid: number; startTime: number; comm: string; signal: number }
   | { kind: 'unit'; unit: string; manager: 'system' | 'user'; verb: string }
   /** A write to a freezer cgroup's freezer.state (v1) or cgroup.freeze (v2): its id and path, and the processes in it. */
-  | { kind: 'freezer'; cgroup: string; path: string; freeze: boolean; pids: number[] };
+  | { kind: 'freezer'; cgroup: string; path: string; freeze: boolean; pids: number[] }
+  | LimitEffect;
+
+/**
+ * Which cgroup limit a command sets, in the snapshot's terms: memory.max (v1
+ * memory.limit_in_bytes, systemd MemoryMax=), memory.high (MemoryHigh=), pids.max (TasksMax=),
+ * or the CPU quota (cpu.max, v1 cpu.cfs_quota_us, CPUQuota=).
+ */
+export type LimitSetting = 'memory.max' | 'memory.high' | 'pids.max' | 'cpu.quota';
+
+/**
+ * A limit set on a cgroup, written to its file (`cgroup`: its id, path and the file) or through systemd
+ * (`unit`: systemctl set-property). `expected` is bytes, tasks, or for the CPU quota
+ * microseconds of CPU per second; null is no limit; undefined where the command's value
+ * cannot be turned into one (a systemd percentage of tasks), and then what systemd records
+ * is what the kernel is held to. `pids`: the processes in it when judged, whose cgroups are
+ * read again to verify.
+ */
+export interface LimitEffect {
+  kind: 'limit';
+  setting: LimitSetting;
+  expected: number | null | undefined;
+  cgroup: { id: string; path: string; file: string } | null;
+  unit: string | null;
+  pids: number[];
+}
 
 /** The system units that effects act on, each once. */
 export function systemUnitsOf(effects: readonly Effect[]): string[] {

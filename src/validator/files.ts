@@ -1,5 +1,6 @@
 import { cgroupId } from '../snapshot/query.js';
-import { add, describeAimed, effect, readOnly, usesDetails, type Acc, type JudgeContext } from './acc.js';
+import { add, describeAimed, effect, readOnly, usesDetails, type Acc, type JudgeContext, type LimitEffect } from './acc.js';
+import { describeLimit, fileLimitValue, limitFile, type LimitFile } from './limits.js';
 import { touchProcess } from './targets.js';
 
 const HARMLESS = /^\/dev\/(null|stdout|stderr|tty|fd\/\d+|zero)$/;
@@ -173,7 +174,7 @@ function judgeCgroupWrite(path: string, value: string | null, ctx: JudgeContext,
     const freezing = v === 'FROZEN' || v === '1';
     const thawing = v === 'THAWED' || v === '0';
     add(acc, 'state-change', freezing ? `Freezes every process in ${dir}: they stop running (shown as D or stopped) until thawed.` : `Sets ${file} of ${dir}${v !== null ? ` to ${v}` : ''}${thawing ? ' — the processes run again' : ''}.`);
-    const cgroup = freezing || thawing ? freezerCgroupAt(dir, file, ctx) : null;
+    const cgroup = freezing || thawing ? cgroupAt(dir, file === 'cgroup.freeze' ? { v2: true, v1: null } : { v2: false, v1: 'freezer' }, ctx) : null;
     if (cgroup !== null) effect(acc, { kind: 'freezer', ...cgroup, freeze: freezing });
     return;
   }
@@ -181,27 +182,57 @@ function judgeCgroupWrite(path: string, value: string | null, ctx: JudgeContext,
     add(acc, 'state-change', `Moves ${v !== null ? `PID ${v}` : 'a process'} into ${dir}: its limits apply from now on.`);
     return;
   }
-  add(acc, 'state-change', `Sets ${file} of cgroup ${dir}${v !== null ? ` to ${v}` : ''}: limits take effect at once${/memory\.(max|limit_in_bytes|high)/.test(file) ? ' (a limit below current usage makes the kernel reclaim or OOM-kill at once)' : ''}.`);
+  const limit = limitFile(file);
+  const set = limit === undefined ? null : limitEffect(dir, file, limit, v, ctx, acc);
+  add(acc, 'state-change', `Sets ${file} of cgroup ${dir}${v !== null ? ` to ${v}` : ''}: limits take effect at once${memoryNote(file, set, ctx)}.`);
+}
+
+/** What a memory limit does to the cgroup's processes: at once, if it is below what they use. */
+function memoryNote(file: string, set: LimitEffect | null, ctx: JudgeContext): string {
+  if (!/^memory\.(max|limit_in_bytes|high)$/.test(file)) return '';
+  const current = set?.cgroup ? (ctx.idx.cgroup(set.cgroup.id)?.memory?.current ?? null) : null;
+  if (current === null || typeof set?.expected !== 'number' || set.expected >= current) return ' (a limit below current usage makes the kernel reclaim or OOM-kill at once)';
+  const over = ` — the cgroup uses ${describeLimit('memory.max', current)} now, more than that: the kernel reclaims its memory at once`;
+  if (file === 'memory.high') return `${over} and throttles it`;
+  return file === 'memory.limit_in_bytes' ? `${over}, and refuses the write (EBUSY) if it cannot get under it` : `${over}, and OOM-kills in it if that is not enough`;
+}
+
+/** Which hierarchies a control file lives in: v2, or the v1 hierarchy of a controller, or both (pids.max). */
+interface FileHome {
+  v2: boolean;
+  v1: string | null;
 }
 
 /**
- * The freezer cgroup a directory under the cgroup mounts is, in the snapshot's terms (its id
- * and path), with the processes in it, so that exec can verify the write; null where the
+ * The cgroup a directory under the cgroup mounts is, in the snapshot's terms (its id and
+ * path), with the processes in it, so that exec can verify a write there; null where the
  * snapshot's mounts do not place it (a fixture tree's /sys, another hierarchy).
  */
-function freezerCgroupAt(dir: string, file: 'freezer.state' | 'cgroup.freeze', ctx: JudgeContext): { cgroup: string; path: string; pids: number[] } | null {
-  const { host } = ctx.idx.snapshot;
+function cgroupAt(dir: string, home: FileHome, ctx: JudgeContext): { cgroup: string; path: string; pids: number[] } | null {
+  const { host, processes } = ctx.idx.snapshot;
   const inside = (mount: string): string | null => (dir === mount ? '/' : dir.startsWith(`${mount}/`) ? dir.slice(mount.length) : null);
-  if (file === 'cgroup.freeze') {
-    const path = host.cgroupV2Mount === null ? null : inside(host.cgroupV2Mount);
-    if (path === null) return null;
-    return { cgroup: cgroupId(2, path), path, pids: ctx.idx.snapshot.processes.filter((p) => p.cgroup.v2 === path).map((p) => p.pid) };
-  }
+  const v2 = home.v2 && host.cgroupV2Mount !== null ? inside(host.cgroupV2Mount) : null;
+  if (v2 !== null) return { cgroup: cgroupId(2, v2), path: v2, pids: processes.filter((p) => p.cgroup.v2 === v2).map((p) => p.pid) };
+  if (home.v1 === null) return null;
   for (const [hierarchy, mount] of Object.entries(host.cgroupV1Mounts)) {
-    const path = hierarchy.split(',').includes('freezer') ? inside(mount) : null;
-    if (path !== null) return { cgroup: cgroupId(1, path, hierarchy), path, pids: ctx.idx.snapshot.processes.filter((p) => p.cgroup.v1[hierarchy] === path).map((p) => p.pid) };
+    const path = hierarchy.split(',').includes(home.v1) ? inside(mount) : null;
+    if (path !== null) return { cgroup: cgroupId(1, path, hierarchy), path, pids: processes.filter((p) => p.cgroup.v1[hierarchy] === path).map((p) => p.pid) };
   }
   return null;
+}
+
+/** A write of `value` to a limit file: the effect exec verifies (also returned), when the value is one the kernel takes. */
+function limitEffect(dir: string, name: string, file: LimitFile, value: string | null, ctx: JudgeContext, acc: Acc): LimitEffect | null {
+  if (value === null) return null;
+  const v1Only = name === 'memory.limit_in_bytes' || name === 'cpu.cfs_quota_us';
+  const at = cgroupAt(dir, { v2: !v1Only, v1: name === 'pids.max' || v1Only ? file.controller : null }, ctx);
+  if (at === null) return null;
+  const { host } = ctx.idx.snapshot;
+  const expected = fileLimitValue(file, value, host.pageSize, ctx.idx.cgroup(at.cgroup)?.cpu?.periodUs ?? null);
+  if (expected === undefined) return null;
+  const e: LimitEffect = { kind: 'limit', setting: file.setting, expected, cgroup: { id: at.cgroup, path: at.path, file: name }, unit: null, pids: at.pids };
+  effect(acc, e);
+  return e;
 }
 
 /** rm: refuse the system and whole trees; otherwise a confirmed state change. */

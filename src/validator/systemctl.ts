@@ -1,4 +1,6 @@
-import { add, alt, effect, readOnly, target, type Acc, type JudgeContext } from './acc.js';
+import type { Process } from '../snapshot/schema.js';
+import { add, alt, effect, readOnly, target, type Acc, type JudgeContext, type LimitEffect } from './acc.js';
+import { describeLimit, unitLimitSetting, unitLimitValue } from './limits.js';
 import { SIGNAL, parseSignal, signalName } from './signals.js';
 import { isSelf } from './targets.js';
 
@@ -51,6 +53,7 @@ export function judgeSystemctl(args: readonly string[], ctx: JudgeContext, acc: 
   let remote: string | null = null;
   let signal: number = SIGNAL.TERM;
   let now = false;
+  let runtime = false;
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -71,12 +74,15 @@ export function judgeSystemctl(args: readonly string[], ctx: JudgeContext, acc: 
     }
     if (opt === '--user') user = true;
     else if (opt === '--now') now = true;
+    else if (opt === '--runtime') runtime = true;
     else if (opt === '--version' || opt === '-h' || opt === '--help') return readOnly(acc, 'systemctl --version');
     else if (a.startsWith('-') && a.length > 1) continue;
     else positional.push(a);
   }
   const verb = positional[0] ?? 'list-units';
-  const units = positional.slice(1);
+  // set-property takes one unit, then its assignments (MemoryMax=1G …).
+  const units = verb === 'set-property' ? positional.slice(1, 2) : positional.slice(1);
+  const assignments = verb === 'set-property' ? positional.slice(2) : [];
   if (READ_VERBS.has(verb)) return readOnly(acc, `${via} ${verb}`);
   if (remote !== null) {
     add(acc, 'shell-indirection', `${via} ${verb} acts on ${remote}, another host or machine: this snapshot says nothing about it. Run procdoc check there.`);
@@ -95,6 +101,9 @@ export function judgeSystemctl(args: readonly string[], ctx: JudgeContext, acc: 
     return;
   }
   if (units.length === 0) return void add(acc, 'unparseable', `${via} ${verb} needs a unit name.`);
+  if (verb === 'set-property' && (assignments.length === 0 || assignments.some((a) => !/^[A-Za-z]+=/.test(a)))) {
+    return void add(acc, 'unparseable', `${via} set-property takes a unit and PROPERTY=VALUE assignments (e.g. MemoryMax=1G); "${assignments.find((a) => !/^[A-Za-z]+=/.test(a)) ?? ''}" is not one.`);
+  }
   // service and /etc/init.d scripts work without systemd; systemctl does not.
   if (!user && via === 'systemctl' && ctx.idx.snapshot.host.initSystem === 'other') {
     // As for a PID that does not exist: the command would do nothing, so it is not a fix.
@@ -161,8 +170,45 @@ export function judgeSystemctl(args: readonly string[], ctx: JudgeContext, acc: 
           : ctx.idx.snapshot.units.length > 0
             ? ' (not seen in the snapshot)'
             : '';
+    if (verb === 'set-property') {
+      add(acc, 'state-change', `${via} set-property ${name}${seen}: the service manager sets ${assignments.join(' ')} on the unit and its cgroup at once, ${runtime ? 'until the next reboot (--runtime)' : 'and keeps it across reboots (a drop-in file under /etc/systemd/system.control)'}.${overUsage(assignments, members, ctx)}`);
+      if (!glob) for (const e of limitEffects(name, assignments, members, ctx)) effect(acc, e);
+      continue;
+    }
     add(acc, 'state-change', `${via} ${verb} ${name}${seen}: the service manager ${verbPhrase(verb)}.`);
   }
+}
+
+/** The limits that set-property assignments set on a unit, for exec to verify. */
+function limitEffects(unit: string, assignments: readonly string[], members: readonly Process[], ctx: JudgeContext): LimitEffect[] {
+  const out: LimitEffect[] = [];
+  for (const a of assignments) {
+    const eq = a.indexOf('=');
+    const setting = unitLimitSetting(a.slice(0, eq));
+    if (setting === undefined) continue;
+    const expected = unitLimitValue(setting, a.slice(eq + 1), ctx.idx.snapshot.host);
+    out.push({ kind: 'limit', setting, expected, cgroup: null, unit, pids: members.map((p) => p.pid) });
+  }
+  return out;
+}
+
+/** A memory limit below what the unit uses now: the kernel reclaims, then OOM-kills, at once. */
+function overUsage(assignments: readonly string[], members: readonly Process[], ctx: JudgeContext): string {
+  const first = members[0];
+  const cgroup = first === undefined ? undefined : ctx.idx.cgroupFor(first, 'memory');
+  // Only the unit's own cgroup: one it merely sits in (a root systemd does not run) counts others' memory.
+  const current = cgroup !== undefined && cgroup.path.endsWith(`/${first!.owner.unit?.name ?? ''}`) ? (cgroup.memory?.current ?? null) : null;
+  if (current === null) return '';
+  for (const a of assignments) {
+    const eq = a.indexOf('=');
+    const setting = unitLimitSetting(a.slice(0, eq));
+    if (setting !== 'memory.max' && setting !== 'memory.high') continue;
+    const limit = unitLimitValue(setting, a.slice(eq + 1), ctx.idx.snapshot.host);
+    if (typeof limit === 'number' && limit < current) {
+      return ` The unit uses ${describeLimit(setting, current)} now, more than ${a}: the kernel reclaims its memory at once${setting === 'memory.max' ? ' and OOM-kills in it if that is not enough' : ' and throttles it'}.`;
+    }
+  }
+  return '';
 }
 
 /** What does not happen when the verb fails. */

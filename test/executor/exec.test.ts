@@ -357,6 +357,48 @@ describe('exec of the thaw that check and diagnose offer', () => {
   });
 });
 
+describe('exec of a cgroup limit that diagnose proposes (echo N | tee FILE)', () => {
+  type Outcome = { kind: string; checks: { what: string; ok: boolean | null; detail: string }[] };
+
+  test.each([
+    ['memory', 'memory.limit_in_bytes', '64M', 'set to 64 MiB', /^now 64 MiB \(was no limit\); it uses \d/],
+    ['cpu', 'cpu.cfs_quota_us', '25000', 'set to 25% of a CPU', /^now 25% of a CPU \(was no limit\)\.$/],
+    ['pids', 'pids.max', '7', 'set to 7 tasks', /^now 7 tasks \(was no limit\); it has 1 task\.$/],
+  ] as const)('a v1 %s cgroup: the write runs, and the check reads the new limit back from the kernel', async (controller, file, value, what, detail) => {
+    const p = await startProcess('exec sleep 600');
+    const cg = createV1Cgroup(controller);
+    cg.addPid(p.pid);
+    const io = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    expect(await main(['exec', '--yes', '--json', `echo ${value} | tee ${cg.dir}/${file}`], io), io.err).toBe(0);
+    const outcome = JSON.parse(io.out) as Outcome;
+    expect(outcome.checks).toMatchObject([{ what: `${file} of cgroup ${cg.path} ${what}`, ok: true }]);
+    expect(outcome.checks[0]?.detail).toMatch(detail);
+    expect(cg.read(file)).toBe(file === 'memory.limit_in_bytes' ? String(64 * 2 ** 20) : value);
+    expect(audit().map((r) => r.event)).toEqual(['decision', 'result', 'verified']);
+  });
+
+  test('a memory limit below what the cgroup uses: check says the kernel will refuse it; exec runs it, the kernel refuses (EBUSY), and the check says the limit did not take', async () => {
+    const cg = createV1Cgroup('memory', { 'memory.swappiness': '0' });
+    // Joins the cgroup first, so that the 48 MiB it then fills are charged to it.
+    const p = await startProcess(`echo $$ > ${cg.dir}/cgroup.procs; exec node -e 'globalThis.b = Buffer.alloc(48 << 20, 1); setInterval(() => {}, 1e6)'`);
+    await waitFor(() => Number(cg.read('memory.usage_in_bytes')) > 48 * 2 ** 20, { timeoutMs: 10_000, what: `pid ${p.pid} to fill 48 MiB in ${cg.path}` });
+    const command = `echo 8M | tee ${cg.dir}/memory.limit_in_bytes`;
+
+    const checked = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    expect(await main(['check', '--json', command], checked)).toBe(10);
+    expect((JSON.parse(checked.out) as { rules: { message: string }[] }).rules[0]?.message).toMatch(/the cgroup uses \d+(\.\d)? MiB now, more than that: the kernel reclaims its memory at once, and refuses the write \(EBUSY\) if it cannot get under it\.$/);
+
+    const io = memoryIo({ env: { XDG_STATE_HOME: stateDir } });
+    expect(await main(['exec', '--yes', '--json', command], io)).toBe(1);
+    const outcome = JSON.parse(io.out) as Outcome & { result: { exitCode: number } };
+    expect(outcome.result.exitCode).toBe(1);
+    expect(outcome.checks).toHaveLength(1);
+    expect(outcome.checks[0]).toMatchObject({ what: `memory.limit_in_bytes of cgroup ${cg.path} set to 8 MiB`, ok: false });
+    expect(outcome.checks[0]?.detail).toMatch(/^now no limit \(was no limit\); it uses \d+(\.\d)? MiB\. The kernel did not take the value written\.$/);
+    expect(readState(p.pid)).not.toBe('Z');
+  });
+});
+
 describe('what exec tells the person', () => {
   const count = (text: string, part: string) => text.split(part).length - 1;
 

@@ -83,6 +83,38 @@ describe('a Restart=always unit under a real systemd', () => {
   });
 });
 
+describe('systemctl set-property under a real systemd', () => {
+  test('check reads the unit and its assignments apart; exec runs it, systemd records the limits, and the check finds the kernel not enforcing them here', async () => {
+    await c.systemdRun('limited.service', ['/bin/sleep', 'infinity'], {});
+    try {
+      await waitFor(async () => Number((await c.show('limited.service')).MainPID) > 0, { timeoutMs: 15_000, what: 'limited.service to have a main PID' });
+      const command = ['systemctl', 'set-property', '--runtime', 'limited.service', 'MemoryMax=100M', 'TasksMax=50'];
+      const checked = await c.run([...PROCDOC, 'check', '--json', '--', ...command], { env: ENV, scope: true, timeoutMs: 60_000 });
+      expect(checked.exitCode, checked.stderr).toBe(10);
+      const rules = (JSON.parse(checked.stdout) as { rules: { message: string }[] }).rules;
+      expect(rules).toHaveLength(1);
+      expect(rules[0]?.message).toMatch(/^systemctl set-property limited\.service \(now active\/running, main PID \d+\): the service manager sets MemoryMax=100M TasksMax=50 on the unit and its cgroup at once, until the next reboot \(--runtime\)\.$/);
+
+      const r = await c.run([...PROCDOC, 'exec', '--yes', '--json', '--', ...command], { env: ENV, scope: true, timeoutMs: 90_000 });
+      const show = await c.show('limited.service');
+      expect([show.MemoryMax, show.TasksMax]).toEqual(['104857600', '50']);
+      // nspawn mounts this host's v1 controller hierarchies read-only in the container, and the
+      // unit's processes stay in their root cgroups: systemd records the limits, nothing enforces them.
+      const outcome = JSON.parse(r.stdout) as { result: { exitCode: number }; checks: { what: string; ok: boolean | null; detail: string }[] };
+      expect(outcome.result.exitCode).toBe(0);
+      expect(outcome.checks.map(({ what, ok }) => ({ what, ok }))).toEqual([
+        { what: 'limited.service memory.max set to 100 MiB', ok: false },
+        { what: 'limited.service pids.max set to 50 tasks', ok: false },
+      ]);
+      expect(outcome.checks[0]?.detail).toMatch(/^systemd records MemoryMax=100 MiB, but the unit's processes are in 1:memory:\/, not a memory cgroup of its own: this systemd does not run the memory controller for it/);
+      expect(outcome.checks[1]?.detail).toMatch(/^systemd records TasksMax=50 tasks, but the unit's processes are in 1:pids:\/, not a pids cgroup of its own/);
+      expect(r.exitCode).toBe(1);
+    } finally {
+      await c.run(['systemctl', 'stop', 'limited.service']);
+    }
+  }, 120_000);
+});
+
 describe('units with no processes under a real systemd', () => {
   /** Installs a unit file in the container (its root is a throw-away tmpfs) without starting it. */
   async function installUnit(name: string, execStart: string): Promise<void> {
