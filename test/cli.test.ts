@@ -36,6 +36,17 @@ describe('procdoc command line', () => {
     expect(io2.err).toMatch(/unknown option/);
   });
 
+  it('with no command at all, prints the help on stderr and exits 2 (bad usage); `procdoc help` is asked for, and exits 0', async () => {
+    const io = memoryIo();
+    expect(await main([], io)).toBe(2);
+    expect(io.out).toBe('');
+    expect(io.err).toMatch(/^Usage: procdoc \[options\] \[command\]/);
+    for (const name of ['diagnose', 'snapshot', 'pipeline', 'check', 'exec', 'ask']) expect(io.err).toContain(name);
+    const asked = memoryIo();
+    expect(await main(['help'], asked)).toBe(0);
+    expect(asked.out).toMatch(/^Usage: procdoc \[options\] \[command\]/);
+  });
+
   it.each(['check', 'exec'])('`%s` without a command exits 2 and names the command once, after the one procdoc: prefix', async (name) => {
     const io = memoryIo();
     expect(await main([name], io)).toBe(2);
