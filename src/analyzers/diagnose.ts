@@ -31,6 +31,8 @@ export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}, index:
   const analyzers = Object.entries(options.analyzers ?? ANALYZERS) as [FindingCode, Analyzer | undefined][];
   const order = new Map(analyzers.map(([code], i) => [code, i]));
   let drafts = analyzers.flatMap(([, run]) => (run ? run(input) : []));
+  const procRoot = snapshot.host.procRoot;
+  if (procRoot !== '/proc') drafts = drafts.map((d) => readFrom(d, procRoot));
   if (options.focusPid !== undefined) {
     const focus = focusOf(index, options.focusPid);
     drafts = drafts.filter((d) => concerns(d, focus));
@@ -41,6 +43,16 @@ export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}, index:
       (order.get(a.code) ?? 0) - (order.get(b.code) ?? 0) ||
       (a.pids[0] ?? 0) - (b.pids[0] ?? 0),
   );
+}
+
+/**
+ * Evidence names each file where it was read, as cgroup and host files already are: with
+ * --proc-root /host/proc, a process's status is /host/proc/PID/status, which the person
+ * running procdoc can read, not /proc/PID/status, which there is another process's or none.
+ */
+function readFrom(d: DraftFinding, procRoot: string): DraftFinding {
+  if (!d.evidence.some((e) => e.source.startsWith('/proc/'))) return d;
+  return { ...d, evidence: d.evidence.map((e) => (e.source.startsWith('/proc/') ? { ...e, source: `${procRoot}${e.source.slice(5)}` } : e)) };
 }
 
 /** The main job as a pure function: findings sorted by severity, each command judged. */

@@ -49,6 +49,10 @@ describe('procdoc diagnose on a cgroup v2 host fixture', () => {
     expect(byCode('pressure-stall').map((f) => f.cgroups[0] ?? 'host')).toContain('/system.slice/nginx.service');
     expect(byCode('pid1-without-handler')[0]).toMatchObject({ culpritPid: 901, severity: 'warning' });
     expect(byCode('cpu-throttled')[0]?.title).toMatch(/0\.5-CPU quota/);
+    // Every source is a file of the tree read, processes' as well as cgroups' and the host's.
+    const sources = report.findings.flatMap((f) => f.evidence.map((e) => e.source));
+    expect(sources).toContain(join(HOST, 'proc/901/status'));
+    expect(sources.filter((s) => !s.startsWith(`${HOST}/`) && !s.startsWith('systemctl '))).toEqual([]);
     for (const f of report.findings) for (const r2 of f.remediation) expect(['allow', 'confirm', 'deny']).toContain(r2.verdict.decision);
     expect(report.findings.map((f) => f.severity)).toEqual([...report.findings.map((f) => f.severity)].sort((a, b) => ['critical', 'warning', 'info'].indexOf(a) - ['critical', 'warning', 'info'].indexOf(b)));
   });
