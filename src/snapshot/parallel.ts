@@ -7,11 +7,15 @@ import type { FsReader, RecordedErrors } from './read.js';
 import type { Process } from './schema.js';
 
 /**
- * Below this many processes a worker costs more (about 50 ms for a Node worker to boot)
- * than it saves. It takes chunks only once it is up, and is not waited for if this thread
- * has read everything before then.
+ * Below this many processes a worker costs more than it saves: it takes 80-150 ms to boot
+ * and load its code (competing with this thread for the cores meanwhile), its processes are
+ * copied back, and two threads reading /proc contend in the kernel. Measured on the 2-vCPU
+ * test VM (snapshot --json --sample 0, medians of 9-15 runs): no gain at 2,000 and 4,000
+ * processes (4,000: 626 ms with the worker, 550 ms without), 18% at 6,000 (751 vs 913 ms).
+ * It takes chunks only once it is up, and is not waited for if this thread has read
+ * everything before then.
  */
-export const PARALLEL_MIN_PROCESSES = 800;
+export const PARALLEL_MIN_PROCESSES = 5000;
 
 export interface PassOptions {
   /** Read the deep tier of every process in the same pass (snapshot --deep). */

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FsReader } from './read.js';
 
 /** A reader that failed to read `n` missing files of one kind, numbered from `from`. */
@@ -25,5 +28,24 @@ describe('FsReader errors', () => {
     ]);
     expect(errors).toHaveLength(41);
     expect(errors[30]?.path).toBe('/nonexistent-procdoc/100/stat');
+  });
+});
+
+describe('FsReader.textInBackground', () => {
+  it('reads a whole file off this thread, however long, and records a failure as text() does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'procdoc-read-'));
+    try {
+      // Longer than its 256 KiB buffer, and not a multiple of it.
+      const long = Array.from({ length: 30_000 }, (_, i) => `${i}: POSIX ADVISORY WRITE ${i} 08:01:${i} 0 EOF`).join('\n');
+      writeFileSync(join(dir, 'locks'), long, 'latin1');
+      const reader = new FsReader();
+      expect(long.length).toBeGreaterThan(256 * 1024 * 2);
+      expect(await reader.textInBackground(join(dir, 'locks'))).toBe(long);
+      expect(await reader.textInBackground(join(dir, 'missing'), true)).toBeNull();
+      expect(await reader.textInBackground(dir)).toBeNull();
+      expect(reader.errors()).toEqual([{ path: dir, code: 'EISDIR', message: 'read failed (EISDIR)' }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, constants, existsSync, lstatSync, openSync, readSync, readdirSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, existsSync, lstatSync, openSync, read, readSync, readdirSync, readlinkSync } from 'node:fs';
 import type { ReadError } from './schema.js';
 
 /** A reader's errors in a form another reader can merge (FsReader.recorded, FsReader.merge). */
@@ -72,6 +72,44 @@ export class FsReader {
     } finally {
       closeSync(fd);
     }
+  }
+
+  /**
+   * A file read on libuv's thread pool while this thread goes on with synchronous work: the
+   * open here, then one read() there, which needs no turn of the event loop to finish (a
+   * chain of them, as fs/promises' readFile makes, stalls until this thread is free). For
+   * files whose read() blocks in the kernel for a while (/proc/locks). Failures resolve to
+   * null and are recorded as text() records them.
+   */
+  textInBackground(path: string, optional = false): Promise<string | null> {
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDONLY);
+    } catch (error) {
+      this.failed(error, path, undefined, optional);
+      return Promise.resolve(null);
+    }
+    const buffer = Buffer.allocUnsafe(256 * 1024);
+    return new Promise((resolve) => {
+      read(fd, buffer, 0, buffer.length, null, (error, n) => {
+        try {
+          if (error) throw error;
+          // As in readInto: a short read was the last. A longer file is finished here.
+          let text = buffer.toString('latin1', 0, n);
+          let last = n;
+          while (last === buffer.length) {
+            last = readSync(fd, buffer, 0, buffer.length, null);
+            text += buffer.toString('latin1', 0, last);
+          }
+          resolve(text);
+        } catch (failure) {
+          this.failed(failure, path, undefined, optional);
+          resolve(null);
+        } finally {
+          closeSync(fd);
+        }
+      });
+    });
   }
 
   link(path: string, pid?: number, optional = false): string | null {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProcdocError } from '../errors.js';
 import type { Cgroup, Process, SeriesPoint, Snapshot, Thread } from './schema.js';
@@ -93,16 +92,10 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   const layout = detectCgroupLayout(reader, sysRoot);
   const users = readUsers(reader, procRoot);
 
-  // The first read of /proc/locks waits for an RCU grace period in the kernel (5-20 ms
-  // here), so it runs on libuv's thread pool while this thread reads the processes.
+  // Reading /proc/locks waits for an RCU grace period in the kernel (5-20 ms here): it runs
+  // on libuv's thread pool while this thread reads the processes.
   const forAnalysis = options.forAnalysis !== false;
-  const locksPath = join(procRoot, 'locks');
-  const locksText = forAnalysis
-    ? readFile(locksPath, 'latin1').catch((error: unknown) => {
-        reader.failed(error, locksPath, undefined, true);
-        return '';
-      })
-    : Promise.resolve('');
+  const locksText = forAnalysis ? reader.textInBackground(join(procRoot, 'locks'), true) : Promise.resolve('');
   const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map() };
   const { processes } = await readAllProcesses(reader, procRoot, pids, users, memo, { deep: options.deep, light: options.light === true, parallel: options.parallel });
   processes.sort((a, b) => a.pid - b.pid);
@@ -171,7 +164,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
     cgroups,
     units,
     series,
-    locks: parseLocks(await locksText),
+    locks: parseLocks((await locksText) ?? ''),
     threads: threads.filter((t) => byPid.has(t.pid)),
     errors: reader.errors(),
   };

@@ -227,7 +227,8 @@ function proc2(pid: number): boolean {
 describe('procdoc snapshot command', () => {
   const run = (args: string[], opts: { user?: string } = {}) => {
     const argv = opts.user ? ['runuser', '-u', opts.user, '--', 'node', CLI, ...args] : ['node', CLI, ...args];
-    return spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 30_000 });
+    // A --deep snapshot of a busy host is megabytes: more than spawnSync's default 1 MiB buffer.
+    return spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 30_000, maxBuffer: 256 * 2 ** 20 });
   };
 
   it('as nobody, lists what it could not read instead of failing', () => {
@@ -241,7 +242,7 @@ describe('procdoc snapshot command', () => {
 
   it('as root in a user namespace (root of a container), does not tell root to run as root', () => {
     // Root there is not root over the host's processes: /proc/1/exe stays closed to it.
-    const r = spawnSync('unshare', ['--user', '--map-root-user', 'node', CLI, 'snapshot', '--json', '--sample', '0'], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync('unshare', ['--user', '--map-root-user', 'node', CLI, 'snapshot', '--json', '--sample', '0'], { encoding: 'utf8', timeout: 30_000, maxBuffer: 256 * 2 ** 20 });
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as Snapshot;
     expect(s.host.root).toBe(true);
