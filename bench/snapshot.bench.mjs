@@ -21,7 +21,7 @@ try {
   const rows = compare([
     { name: 'ps -eo pid,ppid,pgid,sid,stat,wchan,rss,vsz,args', run: () => timeProcess(['ps', '-eo', 'pid,ppid,pgid,sid,stat,wchan,rss,vsz,args']) },
     { name: 'node -e 0 (Node start-up alone)', run: () => timeProcess([node, '-e', '0'], env) },
-    { name: 'floor: Node reading the same files, 2 threads, no parsing', run: () => timeProcess([node, READ_FLOOR, 'cheap'], env) },
+    { name: 'floor: Node reading the same files, no parsing', run: () => timeProcess([node, READ_FLOOR, 'cheap'], env) },
     { name: 'floor: the same for --deep', run: () => timeProcess([node, READ_FLOOR, 'deep'], env) },
     { name: 'procdoc snapshot --json --sample 0', run: () => timeProcess([node, CLI, 'snapshot', '--json', '--sample', '0'], env) },
     { name: 'procdoc snapshot --json --sample 0 --deep', run: () => timeProcess([node, CLI, 'snapshot', '--json', '--sample', '0', '--deep'], env) },
@@ -35,7 +35,7 @@ try {
   const snap = by['procdoc snapshot --json --sample 0'];
   const deep = by['procdoc snapshot --json --sample 0 --deep'];
   const sys = by['systeminformation processes()'];
-  const floor = by['floor: Node reading the same files, 2 threads, no parsing'];
+  const floor = by['floor: Node reading the same files, no parsing'];
   const deepFloor = by['floor: the same for --deep'];
   console.log(`\n  goal snapshot <= 1.5x ps: ${(snap / ps).toFixed(2)}x  ${snap / ps <= 1.5 ? 'met' : 'NOT met'}  (floor ${(floor / ps).toFixed(2)}x)`);
   console.log(`  goal --deep  <= 4x ps:   ${(deep / ps).toFixed(2)}x  ${deep / ps <= 4 ? 'met' : 'NOT met'}  (floor ${(deepFloor / ps).toFixed(2)}x)`);
