@@ -1,7 +1,7 @@
 import { indexSnapshot, printable } from '../snapshot/query.js';
 import type { Cgroup, Snapshot, Unit } from '../snapshot/schema.js';
 import type { Effect, LimitEffect, LimitSetting } from '../validator/acc.js';
-import { cgroupLimit, controllerOf, describeLimit } from '../validator/limits.js';
+import { cgroupLimit, controllerOf, describeLimit, ownCgroup } from '../validator/limits.js';
 import { SIGNAL, defaultAction, listHas, signalName } from '../validator/signals.js';
 import type { Check } from './contract.js';
 
@@ -203,10 +203,6 @@ function unitLimitCheck(e: LimitEffect, name: string, a: Index): Check {
   return { what, ok: false, detail: `${recorded}, but the kernel holds ${cgroup.id} to ${describeLimit(e.setting, now.value)}: the limit is not in force.` };
 }
 
-/** Whether a cgroup is the unit's own (…/name.service), not one it merely sits in (the root of a hierarchy systemd does not run). */
-export function ownCgroup(cgroup: Cgroup, unit: string): boolean {
-  return cgroup.path.endsWith(`/${unit}`);
-}
 
 function unitCameBack(name: string, b: ReturnType<typeof indexSnapshot>, a: ReturnType<typeof indexSnapshot>): Check {
   const before = b.unit(name);

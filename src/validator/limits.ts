@@ -120,6 +120,11 @@ export function cgroupLimit(cgroup: Cgroup, setting: LimitSetting): number | nul
   }
 }
 
+/** Whether a cgroup is the unit's own (…/name.service), not one it merely sits in (the root of a hierarchy systemd does not run). */
+export function ownCgroup(cgroup: Cgroup, unit: string): boolean {
+  return cgroup.path.endsWith(`/${unit}`);
+}
+
 /** The controller that enforces `setting`. */
 export function controllerOf(setting: LimitSetting): 'memory' | 'pids' | 'cpu' {
   return setting === 'pids.max' ? 'pids' : setting === 'cpu.quota' ? 'cpu' : 'memory';

@@ -1,6 +1,6 @@
 import type { Process } from '../snapshot/schema.js';
-import { add, alt, effect, readOnly, target, type Acc, type JudgeContext, type LimitEffect } from './acc.js';
-import { describeLimit, unitLimitSetting, unitLimitValue } from './limits.js';
+import { add, alt, effect, readOnly, target, type Acc, type JudgeContext, type LimitEffect, type LimitSetting } from './acc.js';
+import { describeLimit, ownCgroup, unitLimitSetting, unitLimitValue } from './limits.js';
 import { SIGNAL, parseSignal, signalName } from './signals.js';
 import { isSelf } from './targets.js';
 
@@ -171,7 +171,7 @@ export function judgeSystemctl(args: readonly string[], ctx: JudgeContext, acc: 
             ? ' (not seen in the snapshot)'
             : '';
     if (verb === 'set-property') {
-      add(acc, 'state-change', `${via} set-property ${name}${seen}: the service manager sets ${assignments.join(' ')} on the unit and its cgroup at once, ${runtime ? 'until the next reboot (--runtime)' : 'and keeps it across reboots (a drop-in file under /etc/systemd/system.control)'}.${overUsage(assignments, members, ctx)}`);
+      add(acc, 'state-change', `${via} set-property ${name}${seen}: the service manager sets ${assignments.join(' ')} on the unit and its cgroup at once, ${runtime ? 'until the next reboot (--runtime)' : 'and keeps it across reboots (a drop-in file under /etc/systemd/system.control)'}.${overUsage(name, assignments, members, ctx)}`);
       if (!glob) for (const e of limitEffects(name, assignments, members, ctx)) effect(acc, e);
       continue;
     }
@@ -179,36 +179,29 @@ export function judgeSystemctl(args: readonly string[], ctx: JudgeContext, acc: 
   }
 }
 
+/** The limits among set-property assignments (MemoryMax=1G …), with the value each sets (limits.ts). */
+function limitsSet(assignments: readonly string[], ctx: JudgeContext): { text: string; setting: LimitSetting; expected: number | null | undefined }[] {
+  return assignments.flatMap((text) => {
+    const eq = text.indexOf('=');
+    const setting = unitLimitSetting(text.slice(0, eq));
+    return setting === undefined ? [] : [{ text, setting, expected: unitLimitValue(setting, text.slice(eq + 1), ctx.idx.snapshot.host) }];
+  });
+}
+
 /** The limits that set-property assignments set on a unit, for exec to verify. */
 function limitEffects(unit: string, assignments: readonly string[], members: readonly Process[], ctx: JudgeContext): LimitEffect[] {
-  const out: LimitEffect[] = [];
-  for (const a of assignments) {
-    const eq = a.indexOf('=');
-    const setting = unitLimitSetting(a.slice(0, eq));
-    if (setting === undefined) continue;
-    const expected = unitLimitValue(setting, a.slice(eq + 1), ctx.idx.snapshot.host);
-    out.push({ kind: 'limit', setting, expected, cgroup: null, unit, pids: members.map((p) => p.pid) });
-  }
-  return out;
+  return limitsSet(assignments, ctx).map(({ setting, expected }) => ({ kind: 'limit', setting, expected, cgroup: null, unit, pids: members.map((p) => p.pid) }));
 }
 
 /** A memory limit below what the unit uses now: the kernel reclaims, then OOM-kills, at once. */
-function overUsage(assignments: readonly string[], members: readonly Process[], ctx: JudgeContext): string {
-  const first = members[0];
-  const cgroup = first === undefined ? undefined : ctx.idx.cgroupFor(first, 'memory');
-  // Only the unit's own cgroup: one it merely sits in (a root systemd does not run) counts others' memory.
-  const current = cgroup !== undefined && cgroup.path.endsWith(`/${first!.owner.unit?.name ?? ''}`) ? (cgroup.memory?.current ?? null) : null;
+function overUsage(unit: string, assignments: readonly string[], members: readonly Process[], ctx: JudgeContext): string {
+  const cgroup = members[0] === undefined ? undefined : ctx.idx.cgroupFor(members[0], 'memory');
+  // Only the unit's own cgroup: one it merely sits in (a root systemd does not run) holds others' memory too.
+  const current = cgroup !== undefined && ownCgroup(cgroup, unit) ? (cgroup.memory?.current ?? null) : null;
   if (current === null) return '';
-  for (const a of assignments) {
-    const eq = a.indexOf('=');
-    const setting = unitLimitSetting(a.slice(0, eq));
-    if (setting !== 'memory.max' && setting !== 'memory.high') continue;
-    const limit = unitLimitValue(setting, a.slice(eq + 1), ctx.idx.snapshot.host);
-    if (typeof limit === 'number' && limit < current) {
-      return ` The unit uses ${describeLimit(setting, current)} now, more than ${a}: the kernel reclaims its memory at once${setting === 'memory.max' ? ' and OOM-kills in it if that is not enough' : ' and throttles it'}.`;
-    }
-  }
-  return '';
+  const under = limitsSet(assignments, ctx).find(({ setting, expected }) => (setting === 'memory.max' || setting === 'memory.high') && typeof expected === 'number' && expected < current);
+  if (under === undefined) return '';
+  return ` The unit uses ${describeLimit(under.setting, current)} now, more than ${under.text}: the kernel reclaims its memory at once${under.setting === 'memory.max' ? ' and OOM-kills in it if that is not enough' : ' and throttles it'}.`;
 }
 
 /** What does not happen when the verb fails. */
