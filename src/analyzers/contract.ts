@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CgroupModeSchema } from '../snapshot/schema.js';
 import { FindingSchema } from './finding.js';
 import { DIAGNOSE_SCHEMA_VERSION } from './report.js';

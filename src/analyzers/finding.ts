@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { VerdictSummarySchema } from '../validator/verdict.js';
 
 /** Stable finding codes (DESIGN.md): add more, never rename. */

@@ -3,7 +3,7 @@
  * as zod schemas for the programs and tests that read the log. Kept apart from the
  * executor, which only writes records, so that `procdoc exec` does not load zod.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecisionSchema, RuleHitSchema, TargetSchema } from '../validator/verdict.js';
 
 /** One verified expectation: ok true (happened), false (did not), null (cannot tell). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Verdict } from '../validator/verdict.js';
 import { VerdictSummarySchema } from '../validator/verdict.js';
 import { factExists, type FactUniverse } from '../context/facts.js';

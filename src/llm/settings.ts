@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_CONTEXT_BUDGET } from '../context/build.js';
 import { ProcdocError } from '../errors.js';
 

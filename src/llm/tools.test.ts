@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createAnonymizer, noAnonymizer } from '../context/anonymize.js';
 import { indexSnapshot } from '../snapshot/query.js';
 import { fakeProcess, fakeSnapshot } from '../snapshot/testing.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Finding } from '../analyzers/finding.js';
 import type { Anonymizer } from '../context/anonymize.js';
 import { renderCgroup, renderPipeline, renderProcess, renderUnit, type PipelineReportLike } from '../context/facts.js';

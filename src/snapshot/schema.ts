@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The snapshot: the kernel's view of the processes, as one versioned JSON document.

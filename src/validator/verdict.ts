@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RULE_DECISIONS, type RuleId } from './rules.js';
 
 /** Decisions, from most to least permissive; a verdict is the strictest of its rules. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { VerdictSummarySchema } from '../../validator/verdict.js';
 import { PIPELINE_SCHEMA_VERSION } from './version.js';
 
