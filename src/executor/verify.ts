@@ -1,4 +1,4 @@
-import { indexSnapshot, printable } from '../snapshot/query.js';
+import { indexSnapshot, printable, type SnapshotIndex } from '../snapshot/query.js';
 import type { Cgroup, Snapshot, Unit } from '../snapshot/schema.js';
 import type { Effect, LimitEffect, LimitSetting } from '../validator/acc.js';
 import { cgroupLimit, controllerOf, describeLimit, ownCgroup } from '../validator/limits.js';
@@ -109,7 +109,7 @@ export function verifyEffects(effects: readonly Effect[], before: Snapshot, afte
 }
 
 /** Whether a write to a freezer cgroup took: the cgroup's state after, and its processes'. */
-function freezerCheck(e: Extract<Effect, { kind: 'freezer' }>, a: ReturnType<typeof indexSnapshot>): Check {
+function freezerCheck(e: Extract<Effect, { kind: 'freezer' }>, a: SnapshotIndex): Check {
   const what = `cgroup ${e.path} ${e.freeze ? 'frozen' : 'thawed'}`;
   const after = a.cgroup(e.cgroup)?.freezer ?? null;
   if (after === null) return { what, ok: null, detail: e.pids.length === 0 ? 'it has no processes, so procdoc did not read it again.' : 'its state could not be read again.' };
@@ -119,8 +119,6 @@ function freezerCheck(e: Extract<Effect, { kind: 'freezer' }>, a: ReturnType<typ
   const ancestor = after.state !== 'THAWED' && after.self === false ? ' An ancestor cgroup still holds it frozen.' : '';
   return { what, ok: after.state === 'THAWED', detail: `now ${after.state}.${ancestor}${states}` };
 }
-
-type Index = ReturnType<typeof indexSnapshot>;
 
 /** The limit as a cgroup of the snapshot reads it, with the cgroup's usage where there is one. */
 function limitIn(cgroup: Cgroup, setting: LimitSetting): { value: number | null | undefined; usage: string } {
@@ -136,7 +134,7 @@ function sameLimit(setting: LimitSetting, x: number | null, y: number | null): b
 }
 
 /** A limit file written: does the cgroup read back the value written? */
-function fileLimitCheck(e: LimitEffect, at: { id: string; path: string; file: string }, b: Index, a: Index): Check {
+function fileLimitCheck(e: LimitEffect, at: { id: string; path: string; file: string }, b: SnapshotIndex, a: SnapshotIndex): Check {
   const what = `${at.file} of cgroup ${at.path} set to ${describeLimit(e.setting, e.expected ?? null)}`;
   const after = a.cgroup(at.id);
   if (after === undefined) return { what, ok: null, detail: e.pids.length === 0 ? 'it has no processes, so procdoc did not read it again.' : 'it could not be read again.' };
@@ -174,7 +172,7 @@ function systemdWord(setting: LimitSetting, value: number | null): string {
  * where it does not run the controller (a container whose v1 hierarchies are read-only),
  * and then nothing holds the unit to it.
  */
-function unitLimitCheck(e: LimitEffect, name: string, a: Index): Check {
+function unitLimitCheck(e: LimitEffect, name: string, a: SnapshotIndex): Check {
   const unit = a.unit(name);
   const label = (value: number | null | undefined) => (value === undefined ? 'the value given' : describeLimit(e.setting, value));
   const what = `${name} ${e.setting === 'cpu.quota' ? 'CPU quota' : e.setting} set to ${label(e.expected)}`;
@@ -204,7 +202,7 @@ function unitLimitCheck(e: LimitEffect, name: string, a: Index): Check {
 }
 
 
-function unitCameBack(name: string, b: ReturnType<typeof indexSnapshot>, a: ReturnType<typeof indexSnapshot>): Check {
+function unitCameBack(name: string, b: SnapshotIndex, a: SnapshotIndex): Check {
   const before = b.unit(name);
   const after = a.unit(name);
   // The snapshot lists the units that have processes and those the command names; one it
