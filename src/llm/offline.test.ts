@@ -74,6 +74,28 @@ describe('answerOffline', () => {
     expect(answer.summary).toMatch(/^Yes, it is safe: `kill -9 11 12` \(kill takes PIDs: `kill -9 python3` judged as the processes it names\)\./);
   });
 
+  it('"is it safe to kill X?" says what X is: who runs it (and starts it again), and the children a signal to it leaves running', () => {
+    const index = indexSnapshot(host());
+    // As the validator names them: every PID on the command line is a target.
+    const judge = (command: string): Verdict => ({
+      command,
+      decision: 'confirm',
+      rules: [{ id: 'state-change', decision: 'confirm', message: 'This sends SIGTERM.' }],
+      alternatives: [],
+      targets: command.split(' ').slice(1).map((pid) => ({ pid: Number(pid), startTime: 0, comm: null, unit: null })),
+    });
+    const safe = (question: string) => answerOffline({ intent: parseQuestion(question, index), index, findings: [], pipelineReports: [], check: judge }).answer;
+    const shell = safe('is it safe to kill 10?');
+    expect(shell.summary).toMatch(/^Only with care: it needs confirmation: `kill 10`\.\n {2}state-change \(confirm\): This sends SIGTERM\./);
+    expect(shell.rootCause).toBe(
+      'bash (10), S (bash): nothing manages it beyond its parent systemd (1); its 2 children (python3 (11), python3 (12)) are not signalled with it: they keep running, adopted by PID 1 or a subreaper.',
+    );
+    expect(shell.evidence).toEqual(['P10.state', 'P10.ppid']);
+    // Its zombie child is no child that keeps running.
+    expect(safe('is it safe to kill 13?').rootCause).toBe('nginx (13), S (nginx): the system unit nginx.service runs it and starts it again (Restart=always); it has no children.');
+    expect(safe('is it safe to kill 13?').evidence).toEqual(['P13.state', 'P13.ppid', 'P13.unit']);
+  });
+
   it('who manages a supervised process: the supervisor, not "nothing manages it"', () => {
     const supervised = fakeSnapshot({
       processes: [
@@ -84,6 +106,20 @@ describe('answerOffline', () => {
     const { answer } = ask('who manages 31?', supervised);
     expect(answer.summary).toMatch(/worker \(31\) is managed by the supervisord supervisor supervisord \(30\)/);
     expect(answer.rootCause).toBe('The supervisord supervisor supervisord (30) may start it again: stop or change it there rather than with kill.');
+  });
+
+  it('a supervisor that does not restart what it runs is not said to: cron runs jobs, a plain PID 1 only reaps', () => {
+    const owned = (kind: 'cron' | 'init', pid: number, comm: string) => ({ unit: null, container: null, supervisor: { kind, pid, comm } });
+    const snapshot = fakeSnapshot({
+      processes: [
+        fakeProcess({ pid: 1, ppid: 0, comm: 'process_api' }),
+        fakeProcess({ pid: 30, comm: 'cron', owner: owned('init', 1, 'process_api') }),
+        fakeProcess({ pid: 31, ppid: 30, comm: 'backup', owner: owned('cron', 30, 'cron') }),
+        fakeProcess({ pid: 40, comm: 'app', owner: owned('init', 1, 'process_api') }),
+      ],
+    });
+    expect(ask('who manages 31?', snapshot).answer.rootCause).toBe('Cron (30) started it as a job: killing it ends this run, and the next runs start on schedule; signals reach it directly.');
+    expect(ask('who manages 40?', snapshot).answer.rootCause).toBe('It descends from PID 1 process_api (1), which reaps it but does not restart it; signals reach it directly.');
   });
 
   it('top CPU lists only processes that used CPU over the sample, even when asked for more', () => {

@@ -3,7 +3,7 @@ import type { PipelineReportLike } from '../context/facts.js';
 import { matchesName, type Intent } from '../context/intent.js';
 import { redactArgv, redactText } from '../context/redact.js';
 import { printable, type SnapshotIndex } from '../snapshot/query.js';
-import type { Process } from '../snapshot/schema.js';
+import type { Process, SupervisorKind } from '../snapshot/schema.js';
 import type { Verdict } from '../validator/verdict.js';
 import { judgeCommands, type Answer } from './answer.js';
 
@@ -382,8 +382,21 @@ function managedBy(procs: readonly Process[], units: readonly string[]): string 
   const contained = procs.find((p) => p.owner.container !== null)?.owner.container;
   if (contained) return `Act through ${contained.runtime} (its container ${contained.id.slice(0, 12)}): the container's runtime owns the process.`;
   const supervisor = procs.find((p) => p.owner.supervisor !== null)?.owner.supervisor;
-  if (supervisor) return `The ${supervisor.kind} supervisor ${printable(redactText(supervisor.comm))} (${supervisor.pid}) may start it again: stop or change it there rather than with kill.`;
+  if (supervisor && RESTARTING.has(supervisor.kind)) return `The ${supervisor.kind} supervisor ${printable(redactText(supervisor.comm))} (${supervisor.pid}) may start it again: stop or change it there rather than with kill.`;
+  if (supervisor) return `${supervisorNote(supervisor)[0]!.toUpperCase()}${supervisorNote(supervisor).slice(1)}; signals reach it directly.`;
   return 'Nothing manages it beyond its parent process; signals reach it directly.';
+}
+
+/** Supervisors that start what they run again when it exits. */
+const RESTARTING = new Set<SupervisorKind>(['supervisord', 'pm2', 'runit', 's6', 'systemd']);
+
+/** What a supervising ancestor does when the process exits. */
+function supervisorNote(supervisor: NonNullable<Process['owner']['supervisor']>): string {
+  const who = `${printable(redactText(supervisor.comm))} (${supervisor.pid})`;
+  if (RESTARTING.has(supervisor.kind)) return `the ${supervisor.kind} supervisor ${who} may start it again`;
+  if (supervisor.kind === 'cron') return `cron (${supervisor.pid}) started it as a job: killing it ends this run, and the next runs start on schedule`;
+  if (supervisor.kind === 'tini' || supervisor.kind === 'dumb-init') return `it runs under ${supervisor.kind} ${who}, a container's init, which forwards signals and reaps but does not restart it`;
+  return `it descends from PID 1 ${who}, which reaps it but does not restart it`;
 }
 
 /**
@@ -425,16 +438,45 @@ function safe(input: OfflineInput): Draft {
   const pids = verdict.targets.map((t) => t.pid).filter((p) => input.index.process(p));
   const related = findings.filter((f) => involves(f, new Set(pids)));
   const word = { allow: 'Yes, it is safe', confirm: 'Only with care: it needs confirmation', deny: 'No, procdoc refuses it' }[verdict.decision];
+  const aimed = pids.slice(0, 3).flatMap((pid) => input.index.process(pid) ?? []);
   return {
     summary: `${word}: \`${command}\`${byName}.${reasons.length > 0 ? `\n${reasons.map((r) => `  ${r}`).join('\n')}` : ''}${verdict.alternatives.length > 0 ? `\nSafer: ${verdict.alternatives.join(' | ')}` : ''}${missingNote(intent)}`,
-    rootCause: reasons[0] ?? `The validator found nothing against \`${command}\`.`,
-    evidence: [...pids.map((p) => `P${p}.state`), ...findingIds(findings, (f) => related.includes(f))],
+    // What the command acts on, which the verdict's rules take for granted: what runs it, what it leaves behind.
+    rootCause: aimed.length > 0 ? aimed.map((p) => whatItIs(input.index, p)).join(' ') : (reasons[0] ?? `The validator found nothing against \`${command}\`.`),
+    evidence: [
+      ...pids.map((p) => `P${p}.state`),
+      ...aimed.flatMap((p) => [`P${p.pid}.ppid`, ...(p.owner.unit ? [`P${p.pid}.unit`] : []), ...(p.owner.container ? [`P${p.pid}.container`] : []), ...(p.owner.supervisor ? [`P${p.pid}.supervisor`] : [])]),
+      ...findingIds(findings, (f) => related.includes(f)),
+    ],
     pids,
     commands: [
       { command, why: 'the command asked about' },
       ...verdict.alternatives.slice(0, 3).map((a) => ({ command: a, why: 'a safer alternative the validator suggests' })),
     ],
   };
+}
+
+/**
+ * One process as someone about to signal it needs to know it: its state, who runs it (and
+ * would start it again), and the children that a signal to it alone leaves running.
+ */
+function whatItIs(index: SnapshotIndex, p: Process): string {
+  const parent = index.process(p.ppid);
+  const { unit, container, supervisor } = p.owner;
+  const restart = unit ? index.unit(unit.name)?.restart : undefined;
+  const owner = unit
+    ? `the ${unit.manager} unit ${unit.name} runs it${restart && restart !== 'no' ? ` and starts it again (Restart=${restart})` : ''}`
+    : container
+      ? `it runs in ${container.runtime} container ${container.id.slice(0, 12)}`
+      : supervisor && (RESTARTING.has(supervisor.kind) || supervisor.kind === 'cron')
+        ? supervisorNote(supervisor)
+        : `nothing manages it beyond its parent${parent ? ` ${name(parent)}` : ''}`;
+  const children = index.children(p.pid).filter((c) => c.state !== 'Z');
+  const left =
+    children.length === 0
+      ? 'it has no children'
+      : `its ${children.length === 1 ? 'child' : `${children.length} children`} (${children.slice(0, 3).map(name).join(', ')}${children.length > 3 ? ', …' : ''}) ${children.length === 1 ? 'is' : 'are'} not signalled with it: ${children.length === 1 ? 'it keeps' : 'they keep'} running, adopted by PID 1 or a subreaper`;
+  return `${name(p)}, ${p.state} (${cmdline(p) || 'no command line'}): ${owner}; ${left}.`;
 }
 
 function tree(input: OfflineInput): Draft {
