@@ -109,6 +109,12 @@ describe('systemctl set-property', () => {
     expect(bad.rules[0]?.message).toContain('"other.service" is not one');
   });
 
+  test('bind and mount-image take one unit too; their paths are no units', () => {
+    const bind = validator.analyze('systemctl bind web.service /srv/data /var/lib/web', host());
+    expect(bind.effects).toEqual([{ kind: 'unit', unit: 'web.service', manager: 'system', verb: 'bind' }]);
+    expect(JSON.stringify(bind.verdict)).not.toContain('/srv/data.service');
+  });
+
   test('a critical unit is still refused', () => {
     const snapshot = fakeSnapshot({ processes: [fakeProcess({ pid: 1, ppid: 0, comm: 'systemd' }), fakeProcess({ pid: 600, comm: 'sshd', owner: svc('ssh.service') })] });
     expect(validator.check('systemctl set-property ssh.service MemoryMax=10M', snapshot).rules.map((r) => r.id)).toEqual(['critical-unit-action']);

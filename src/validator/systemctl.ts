@@ -22,6 +22,8 @@ const UNIT_VERBS = new Set([
   'kill', 'reset-failed', 'enable', 'disable', 'reenable', 'mask', 'unmask', 'preset', 'edit', 'set-property', 'freeze', 'thaw',
   'clean', 'revert', 'link', 'add-wants', 'add-requires', 'bind', 'mount-image', 'condreload', 'condstop', 'reload-or-try-restart',
 ]);
+/** Verbs whose first word after the verb is their one unit; the words after it are not units. */
+const ONE_UNIT_VERBS = new Set(['set-property', 'bind', 'mount-image']);
 /** Verbs that fail on a unit the service manager cannot load (mask, disable and friends work on a name alone). */
 const NEEDS_LOADED = new Set([
   'start', 'stop', 'restart', 'try-restart', 'reload', 'reload-or-restart', 'try-reload-or-restart', 'condrestart', 'force-reload',
@@ -80,8 +82,8 @@ export function judgeSystemctl(args: readonly string[], ctx: JudgeContext, acc: 
     else positional.push(a);
   }
   const verb = positional[0] ?? 'list-units';
-  // set-property takes one unit, then its assignments (MemoryMax=1G …).
-  const units = verb === 'set-property' ? positional.slice(1, 2) : positional.slice(1);
+  // set-property takes one unit, then its assignments (MemoryMax=1G …); bind and mount-image one unit, then paths.
+  const units = ONE_UNIT_VERBS.has(verb) ? positional.slice(1, 2) : positional.slice(1);
   const assignments = verb === 'set-property' ? positional.slice(2) : [];
   if (READ_VERBS.has(verb)) return readOnly(acc, `${via} ${verb}`);
   if (remote !== null) {
