@@ -1,7 +1,7 @@
 // The floor under procdoc's snapshot on this machine: a Node process that reads the very
 // files the snapshot reads for every process, as procdoc does (on this thread, and from
-// 5,000 processes on a second one too, claiming chunks of the pid list: parallel.ts), and
-// does nothing else (no parsing, no objects, no output).
+// 5,000 processes, 2,000 for the deep tier, on a second one too, claiming chunks of the pid
+// list: parallel.ts), and does nothing else (no parsing, no objects, no output).
 // A snapshot cannot be faster than this; the benches print it beside ps so that a goal
 // below it shows as out of reach for Node here rather than as work left undone.
 //
@@ -56,7 +56,7 @@ if (isMainThread) {
   const shared = new SharedArrayBuffer(4);
   const pids = readdirSync('/proc').filter((name) => name.charCodeAt(0) >= 48 && name.charCodeAt(0) <= 57);
   // PARALLEL_MIN_PROCESSES in src/snapshot/parallel.ts.
-  const worker = pids.length >= 5000 ? new Worker(__filename, { workerData: { shared, pids, deep } }) : null;
+  const worker = pids.length >= (deep ? 2000 : 5000) ? new Worker(__filename, { workerData: { shared, pids, deep } }) : null;
   readChunks(new Int32Array(shared), pids, deep);
   worker?.once('message', () => void worker.terminate());
 } else {
