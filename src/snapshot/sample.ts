@@ -7,9 +7,14 @@ export interface LightSample {
   at: string;
   /** Milliseconds since the snapshot started (monotonic clock). */
   offsetMs: number;
+  /**
+   * Each process as read, with when: `atMs` (as offsetMs) is taken at its own read, for a
+   * pass over thousands of processes takes tens of milliseconds, which would otherwise skew
+   * the CPU% of those read early or late by as much against a 300 ms window.
+   */
   procs: Map<
     number,
-    { stat: StatFields; rchar: number | null; wchar: number | null; anonymous: number | null; privateDirty: number | null }
+    { stat: StatFields; atMs: number; rchar: number | null; wchar: number | null; anonymous: number | null; privateDirty: number | null }
   >;
   cgroups: Map<string, Cgroup>;
   pressure: Pressure | null;
@@ -59,7 +64,7 @@ export function applySamples(
     if (!from || !to || from === to) continue;
     const a = from.procs.get(p.pid)!;
     const b = to.procs.get(p.pid)!;
-    const span = (to.offsetMs - from.offsetMs) / 1000;
+    const span = (b.atMs - a.atMs) / 1000;
     const ticks = b.stat.utime + b.stat.stime - (a.stat.utime + a.stat.stime);
     const percent = span > 0 ? (ticks / clockTicks / span) * 100 : 0;
     const cg = index.cgroupFor(p, 'cpu');

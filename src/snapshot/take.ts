@@ -115,7 +115,7 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   // Memory growth is judged on anonymous / private-dirty memory of the largest processes.
   const smapsPids = windowMs > 0 ? topBy(processes, (p) => p.rss, 20) : new Set<number>();
   const sample = () =>
-    lightSample(reader, procRoot, { processes, cgroups, layout, ioPids: progressPids, smapsPids, hostPsi: host.pressure !== null }, clock.now() - started);
+    lightSample(reader, procRoot, { processes, cgroups, layout, ioPids: progressPids, smapsPids, hostPsi: host.pressure !== null }, () => clock.now() - started);
   const sampling = windowMs > 0 || options.sampleMs > 0;
   const interval = windowMs > 0 ? Math.max(250, Math.min(2000, windowMs / 10)) : options.sampleMs;
   const total = windowMs > 0 ? windowMs : options.sampleMs;
@@ -326,16 +326,18 @@ interface SampleScope {
 }
 
 /** One light reading: stat of every process, io and smaps of a few, cgroup counters. */
-function lightSample(reader: FsReader, procRoot: string, scope: SampleScope, offsetMs: number): LightSample {
+function lightSample(reader: FsReader, procRoot: string, scope: SampleScope, offsetMs: () => number): LightSample {
   const procs: LightSample['procs'] = new Map();
+  const at = offsetMs();
   for (const p of scope.processes) {
     const dir = `${procRoot}/${p.pid}`;
     const text = reader.text(`${dir}/stat`, p.pid, true);
+    const atMs = offsetMs();
     const stat = text === null ? null : parseStat(text);
     if (stat === null || stat.startTime !== p.startTime) continue;
     const io = scope.ioPids.has(p.pid) ? readIo(reader, dir, p.pid) : null;
     const smaps = scope.smapsPids.has(p.pid) ? readSmapsRollup(reader, dir, p.pid) : null;
-    procs.set(p.pid, { stat, rchar: io?.rchar ?? null, wchar: io?.wchar ?? null, anonymous: smaps?.anonymous ?? null, privateDirty: smaps?.privateDirty ?? null });
+    procs.set(p.pid, { stat, atMs, rchar: io?.rchar ?? null, wchar: io?.wchar ?? null, anonymous: smaps?.anonymous ?? null, privateDirty: smaps?.privateDirty ?? null });
   }
   const cgroups = new Map<string, Cgroup>();
   for (const c of scope.cgroups) {
@@ -343,7 +345,7 @@ function lightSample(reader: FsReader, procRoot: string, scope: SampleScope, off
     const again = c.version === 2 ? readV2Cgroup(reader, scope.layout, c.path, c.nprocs) : readV1Cgroup(reader, scope.layout, c.controllers.join(','), c.path, c.nprocs);
     if (again !== null) cgroups.set(c.id, again);
   }
-  return { at: new Date().toISOString(), offsetMs, procs, cgroups, pressure: scope.hostPsi ? readHostPressure(reader, procRoot) : null };
+  return { at: new Date().toISOString(), offsetMs: at, procs, cgroups, pressure: scope.hostPsi ? readHostPressure(reader, procRoot) : null };
 }
 
 function topBy(processes: readonly Process[], key: (p: Process) => number, n: number): Set<number> {
