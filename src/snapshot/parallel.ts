@@ -56,6 +56,7 @@ export interface WorkerJob {
 export interface WorkerOutput {
   processes: Process[];
   fdTableSizes: [number, number][];
+  readAt: [number, number][];
   errors: RecordedErrors;
 }
 
@@ -97,6 +98,7 @@ export async function readAllProcesses(
     return { processes: mine, byWorker: 0 };
   }
   for (const [pid, size] of theirs.fdTableSizes) memo.fdTableSizes.set(pid, size);
+  for (const [pid, at] of theirs.readAt) memo.readAt?.set(pid, at);
   reader.merge(theirs.errors);
   return { processes: mine.concat(theirs.processes), byWorker: theirs.processes.length };
 }

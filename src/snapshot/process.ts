@@ -12,6 +12,11 @@ import { decodeSignalMask, firstNumber, numbersOf, parseCmdline, parsedOnce, par
 export interface ReadMemo {
   cgroups: Map<string, Process['cgroup']>;
   fdTableSizes: Map<number, number>;
+  /**
+   * When each process's stat was read (process.hrtime, in ms): the pass is the first CPU
+   * sample too, and a pass over thousands of processes takes hundreds of milliseconds.
+   */
+  readAt?: Map<number, number>;
 }
 
 /**
@@ -30,6 +35,7 @@ export function readProcess(
   const dir = `${procRoot}/${pid}`;
   const statText = reader.text(`${dir}/stat`, pid);
   if (statText === null) return null; // exited before we got here
+  memo?.readAt?.set(pid, Number(process.hrtime.bigint()) / 1e6);
   const stat = parseStat(statText);
   if (stat === null) return null;
   const statusText = reader.text(`${dir}/status`, pid);

@@ -2,7 +2,10 @@ import type { Cgroup, Pressure, Process } from './schema.js';
 import type { StatFields } from './parse.js';
 import type { SnapshotIndex } from './query.js';
 
-/** One light reading of the processes and cgroups, taken between the full passes. */
+/** What a sample keeps of a process's stat. */
+export type SampledStat = Pick<StatFields, 'startTime' | 'state' | 'utime' | 'stime' | 'rssPages'>;
+
+/** One reading of the processes and cgroups: the full pass, then light ones (stat, a few io and smaps). */
 export interface LightSample {
   at: string;
   /** Milliseconds since the snapshot started (monotonic clock). */
@@ -14,7 +17,7 @@ export interface LightSample {
    */
   procs: Map<
     number,
-    { stat: StatFields; atMs: number; rchar: number | null; wchar: number | null; anonymous: number | null; privateDirty: number | null }
+    { stat: SampledStat; atMs: number; rchar: number | null; wchar: number | null; anonymous: number | null; privateDirty: number | null }
   >;
   cgroups: Map<string, Cgroup>;
   pressure: Pressure | null;

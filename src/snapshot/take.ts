@@ -96,7 +96,10 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   // on libuv's thread pool while this thread reads the processes.
   const forAnalysis = options.forAnalysis !== false;
   const locksText = forAnalysis ? reader.textInBackground(join(procRoot, 'locks'), true) : Promise.resolve('');
-  const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map() };
+  const windowMs = options.windowMs ?? 0;
+  const sampling = windowMs > 0 || options.sampleMs > 0;
+  // Sampling: this pass is the first reading of every process, each with the time it was read.
+  const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map(), ...(sampling ? { readAt: new Map<number, number>() } : {}) };
   const { processes } = await readAllProcesses(reader, procRoot, pids, users, memo, { deep: options.deep, light: options.light === true, parallel: options.parallel });
   processes.sort((a, b) => a.pid - b.pid);
   const init = processes.find((p) => p.pid === 1) ?? null;
@@ -106,23 +109,23 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   }
 
   const cgroups = readCgroups(reader, layout, processes);
+  const cgroupsReadAt = clock.now() - started;
 
   // Samples: the first reading is the one above; further light readings follow.
-  const windowMs = options.windowMs ?? 0;
   const series: SeriesPoint[] = [];
   const samples: LightSample[] = [];
   const progressPids = pipelineMembers(processes, options.deepPids);
   // Memory growth is judged on anonymous / private-dirty memory of the largest processes.
   const smapsPids = windowMs > 0 ? topBy(processes, (p) => p.rss, 20) : new Set<number>();
-  const sample = () =>
-    lightSample(reader, procRoot, { processes, cgroups, layout, ioPids: progressPids, smapsPids, hostPsi: host.pressure !== null }, () => clock.now() - started);
-  const sampling = windowMs > 0 || options.sampleMs > 0;
+  const scope: SampleScope = { processes, cgroups, layout, ioPids: progressPids, smapsPids, hostPsi: host.pressure !== null };
+  const sample = () => lightSample(reader, procRoot, scope, () => clock.now() - started);
   const interval = windowMs > 0 ? Math.max(250, Math.min(2000, windowMs / 10)) : options.sampleMs;
   const total = windowMs > 0 ? windowMs : options.sampleMs;
   let t0 = 0;
   let firstInterval: Promise<void> | null = null;
   if (sampling) {
-    samples.push(sample());
+    // The pass's times are process.hrtime's, as systemClock's (started).
+    samples.push(passSample(reader, procRoot, scope, { readAt: memo.readAt ?? new Map(), started, cgroupsAt: cgroupsReadAt, pressure: host.pressure }));
     t0 = clock.now();
     firstInterval = clock.sleep(Math.min(interval, total));
   }
@@ -323,6 +326,33 @@ interface SampleScope {
   /** Processes whose smaps_rollup is read each time (memory growth). */
   smapsPids: ReadonlySet<number>;
   hostPsi: boolean;
+}
+
+/**
+ * The full pass as the first sample: each process's stat as that pass read it, at the time
+ * it read it (`readAt`, process.hrtime ms, less `started`), its cgroups as read after it, and
+ * now the io and smaps of the few whose progress or growth is followed. A light pass over
+ * every process's stat again, right after the full one, would cost 30-55 ms for 2,000.
+ */
+function passSample(
+  reader: FsReader,
+  procRoot: string,
+  scope: SampleScope,
+  pass: { readAt: ReadonlyMap<number, number>; started: number; cgroupsAt: number; pressure: LightSample['pressure'] },
+): LightSample {
+  const procs: LightSample['procs'] = new Map();
+  for (const p of scope.processes) {
+    const at = pass.readAt.get(p.pid);
+    if (at === undefined) continue;
+    const dir = `${procRoot}/${p.pid}`;
+    const io = scope.ioPids.has(p.pid) ? readIo(reader, dir, p.pid) : null;
+    const smaps = scope.smapsPids.has(p.pid) ? readSmapsRollup(reader, dir, p.pid) : null;
+    const stat = { startTime: p.startTime, state: p.state, utime: p.utime, stime: p.stime, rssPages: p.rss / 4096 };
+    procs.set(p.pid, { stat, atMs: at - pass.started, rchar: io?.rchar ?? null, wchar: io?.wchar ?? null, anonymous: smaps?.anonymous ?? null, privateDirty: smaps?.privateDirty ?? null });
+  }
+  // The cgroups a light sample reads again (lightSample).
+  const cgroups = new Map(scope.cgroups.filter((c) => c.cpu !== null || c.memory !== null || c.pressure !== null).map((c) => [c.id, c]));
+  return { at: new Date().toISOString(), offsetMs: pass.cgroupsAt, procs, cgroups, pressure: pass.pressure };
 }
 
 /** One light reading: stat of every process, io and smaps of a few, cgroup counters. */

@@ -15,9 +15,9 @@ parentPort?.once('message', (job: WorkerJob) => {
   if (Atomics.compareExchange(shared, 1, WORKER_WAITING, WORKER_READING) !== WORKER_WAITING) return;
   Atomics.notify(shared, 1);
   const reader = new FsReader();
-  const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map() };
+  const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map(), readAt: new Map() };
   const processes: Process[] = [];
   readClaimed(shared, job.pids, { reader, procRoot: job.procRoot, users: job.users, memo, deep: job.deep, light: job.light }, processes);
-  const output: WorkerOutput = { processes, fdTableSizes: [...memo.fdTableSizes], errors: reader.recorded() };
+  const output: WorkerOutput = { processes, fdTableSizes: [...memo.fdTableSizes], readAt: [...(memo.readAt ?? [])], errors: reader.recorded() };
   parentPort?.postMessage(output);
 });
