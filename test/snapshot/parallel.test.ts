@@ -24,7 +24,7 @@ function livePids(): number[] {
 }
 
 async function pass(pids: readonly number[], parallel: boolean, deep = false, waitForWorker = false) {
-  const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map() };
+  const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map(), readAt: new Map() };
   const { processes, byWorker } = await readAllProcesses(new FsReader(), '/proc', pids, new Map([[0, 'root']]), memo, { deep, parallel, waitForWorker });
   processes.sort((a, b) => a.pid - b.pid);
   return { processes, memo, byWorker };
@@ -66,6 +66,13 @@ describe('the parallel /proc pass', () => {
     // Every process once, in both; fd table sizes come back from the worker too.
     expect(new Set(parallel.processes.map((p) => p.pid)).size).toBe(parallel.processes.length);
     expect(parallel.memo.fdTableSizes.get(group.pid)).toBe(serial.memo.fdTableSizes.get(group.pid));
+    // So does when each process was read (the first CPU sample): for every process, within the pass.
+    const before = Number(process.hrtime.bigint()) / 1e6;
+    const timed = await pass(pids, true, false, true);
+    const after = Number(process.hrtime.bigint()) / 1e6;
+    const times = timed.processes.map((p) => timed.memo.readAt?.get(p.pid));
+    expect(times.every((t) => t !== undefined && t >= before && t <= after)).toBe(true);
+    expect(timed.byWorker).toBeGreaterThan(0);
   }, 120_000);
 
   it('reads the deep tier in the same pass when asked', async () => {
