@@ -175,6 +175,9 @@ describe('snapshot of real processes', () => {
   it('samples CPU%: a busy loop near one CPU, an idle sleep at zero and not progressing', async () => {
     const busy = await startProcess('while :; do :; done');
     const idle = await startProcess('exec sleep 600');
+    // Asleep, not still becoming sleep: until its exec has gone through it is a runnable shell,
+    // and that change of state between the two readings is progress.
+    await waitFor(() => readStat(idle.pid)?.comm === 'sleep' && readState(idle.pid) === 'S', { timeoutMs: 5000, what: `pid ${idle.pid} asleep as sleep` });
     const s = await snap({ sampleMs: 600 });
     expect(proc(s, busy.pid).cpu?.percent).toBeGreaterThan(40);
     expect(proc(s, busy.pid).cpu?.progressed).toBe(true);
