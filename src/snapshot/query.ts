@@ -47,7 +47,10 @@ export function cgroupResolver(cgroups: ReadonlyMap<string, Cgroup>): SnapshotIn
   const resolved = new WeakMap<Process['cgroup'], Map<CgroupController, Cgroup | undefined>>();
   return (process, controller) => {
     let known = resolved.get(process.cgroup);
-    if (known === undefined) resolved.set(process.cgroup, (known = new Map()));
+    if (known === undefined) {
+      known = new Map<CgroupController, Cgroup | undefined>();
+      resolved.set(process.cgroup, known);
+    }
     if (known.has(controller)) return known.get(controller);
     const found = resolve(process, controller);
     known.set(controller, found);
