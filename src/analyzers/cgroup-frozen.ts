@@ -1,7 +1,7 @@
 import { frozenCgroupOf, type FrozenCgroup } from '../snapshot/query.js';
 import type { Process } from '../snapshot/schema.js';
-import type { DraftFinding, ProposedRemediation } from './finding.js';
-import { cgroupSource, ev, label, plural, procSource, unpauseOf } from './facts.js';
+import type { DraftFinding } from './finding.js';
+import { cgroupSource, ev, label, plural, procSource, thawOf } from './facts.js';
 import type { Analyzer } from './types.js';
 
 /**
@@ -24,15 +24,8 @@ export const cgroupFrozen: Analyzer = ({ snapshot, index }) => {
   for (const { frozen, procs } of groups.values()) {
     const { cgroup } = frozen;
     const unit = snapshot.units.find((u) => u.controlGroup === cgroup.path)?.name;
-    const unpause = unpauseOf(procs);
     const file = cgroup.version === 2 ? 'cgroup.freeze' : 'freezer.state';
-    const remediation: ProposedRemediation[] = unpause
-      ? [unpause]
-      : unit !== undefined
-        ? [{ command: `systemctl thaw ${unit}`, why: 'Thaws the unit through its service manager; the processes resume where they stopped.' }]
-        : frozen.thaw !== null
-          ? [{ command: frozen.thaw, why: `Thaws cgroup ${cgroup.path}; its processes resume where they were frozen.` }]
-          : [];
+    const remediation = thawOf(procs, unit, frozen.thaw === null ? null : { command: frozen.thaw, why: `Thaws cgroup ${cgroup.path}; its processes resume where they were frozen.` });
     const shown = procs.slice(0, 4).map(label).join(', ');
     findings.push({
       code: 'cgroup-frozen',

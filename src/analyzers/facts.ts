@@ -168,7 +168,19 @@ export function shortCommand(p: Process, max = 60): string {
  * `docker|podman unpause ID` for processes of a paused container (docker pause freezes its
  * freezer cgroup, v1 or v2); undefined when none of them runs in one.
  */
-export function unpauseOf(procs: readonly Process[]): ProposedRemediation | undefined {
+function unpauseOf(procs: readonly Process[]): ProposedRemediation | undefined {
   const c = procs.map((p) => p.owner.container).find((x) => x !== null && (x.runtime === 'docker' || x.runtime === 'podman'));
   return c ? { command: `${c.runtime} unpause ${c.id.slice(0, 12)}`, why: `Unpauses the ${c.runtime} container that froze it; its processes resume where they stopped.` } : undefined;
+}
+
+/**
+ * How to thaw frozen processes: through the container runtime that paused them, else the
+ * service manager of `unit` (the unit whose cgroup is frozen), else `byFile` (a write to the
+ * cgroup's freezer file, or none when an ancestor did the freezing).
+ */
+export function thawOf(procs: readonly Process[], unit: string | undefined, byFile: ProposedRemediation | null): ProposedRemediation[] {
+  const unpause = unpauseOf(procs);
+  if (unpause) return [unpause];
+  if (unit !== undefined) return [{ command: `systemctl thaw ${unit}`, why: 'Thaws the unit through its service manager; the processes resume where they stopped.' }];
+  return byFile === null ? [] : [byFile];
 }

@@ -1,7 +1,7 @@
 import { frozenCgroupOf } from '../snapshot/query.js';
 import type { Cgroup, Process } from '../snapshot/schema.js';
-import type { DraftFinding, ProposedRemediation } from './finding.js';
-import { cgroupSource, ev, label, plural, procSource, statePersistence, unpauseOf } from './facts.js';
+import type { DraftFinding } from './finding.js';
+import { cgroupSource, ev, label, plural, procSource, statePersistence, thawOf } from './facts.js';
 import type { Analyzer } from './types.js';
 
 /**
@@ -32,17 +32,10 @@ export const uninterruptibleIo: Analyzer = ({ snapshot, index, thresholds }) => 
     const unit = snapshot.units.find((u) => u.controlGroup === cgroup.path)?.name;
     const stateFile = cgroupSource(snapshot, cgroup, cgroup.version === 2 ? 'cgroup.freeze' : 'freezer.state');
     // docker pause freezes the container's freezer cgroup: unpause it through its runtime.
-    const unpause = unpauseOf(procs);
-    const remediation: ProposedRemediation[] = unpause
-      ? [unpause]
-      : unit !== undefined
-        ? [{ command: `systemctl thaw ${unit}`, why: 'Thaws the unit through its service manager; the processes resume where they stopped.' }]
-        : [
-            {
-              command: cgroup.version === 2 ? `echo 0 | tee ${stateFile}` : `echo THAWED | tee ${stateFile}`,
-              why: `Thaws cgroup ${cgroup.path}; its processes resume where they were frozen. Killing them is not needed and does not work until they are thawed.`,
-            },
-          ];
+    const remediation = thawOf(procs, unit, {
+      command: cgroup.version === 2 ? `echo 0 | tee ${stateFile}` : `echo THAWED | tee ${stateFile}`,
+      why: `Thaws cgroup ${cgroup.path}; its processes resume where they were frozen. Killing them is not needed and does not work until they are thawed.`,
+    });
     findings.push({
       code: 'uninterruptible-io',
       severity: procs.length >= thresholds.uninterruptibleCritical ? 'critical' : 'warning',

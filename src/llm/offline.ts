@@ -367,7 +367,7 @@ function whoManages(input: OfflineInput): Draft {
     summary: `${lines.join('\n')}${missingNote(intent)}`,
     rootCause: managedBy(procs, units),
     evidence: [
-      ...procs.flatMap((p) => [`P${p.pid}.ppid`, ...(p.owner.unit ? [`P${p.pid}.unit`] : []), ...(p.owner.supervisor ? [`P${p.pid}.supervisor`] : []), ...(p.owner.container ? [`P${p.pid}.container`] : [])]),
+      ...procs.flatMap(ownerEvidence),
       ...units.filter((u) => index.unit(u)).flatMap((u) => [`U:${u}.Restart`, `U:${u}.NRestarts`]),
       ...findingIds(findings, (f) => f.code === 'respawning-service' && procs.some((p) => involves(f, new Set([p.pid])))),
     ],
@@ -382,9 +382,18 @@ function managedBy(procs: readonly Process[], units: readonly string[]): string 
   const contained = procs.find((p) => p.owner.container !== null)?.owner.container;
   if (contained) return `Act through ${contained.runtime} (its container ${contained.id.slice(0, 12)}): the container's runtime owns the process.`;
   const supervisor = procs.find((p) => p.owner.supervisor !== null)?.owner.supervisor;
-  if (supervisor && RESTARTING.has(supervisor.kind)) return `The ${supervisor.kind} supervisor ${printable(redactText(supervisor.comm))} (${supervisor.pid}) may start it again: stop or change it there rather than with kill.`;
-  if (supervisor) return `${supervisorNote(supervisor)[0]!.toUpperCase()}${supervisorNote(supervisor).slice(1)}; signals reach it directly.`;
+  if (supervisor) {
+    const note = supervisorNote(supervisor);
+    const sentence = `${note.charAt(0).toUpperCase()}${note.slice(1)}`;
+    return RESTARTING.has(supervisor.kind) ? `${sentence}: stop or change it there rather than with kill.` : `${sentence}; signals reach it directly.`;
+  }
   return 'Nothing manages it beyond its parent process; signals reach it directly.';
+}
+
+/** The facts that say who runs a process: its parent, and its unit, container or supervisor. */
+function ownerEvidence(p: Process): string[] {
+  const { unit, container, supervisor } = p.owner;
+  return [`P${p.pid}.ppid`, ...(unit ? [`P${p.pid}.unit`] : []), ...(container ? [`P${p.pid}.container`] : []), ...(supervisor ? [`P${p.pid}.supervisor`] : [])];
 }
 
 /** Supervisors that start what they run again when it exits. */
@@ -445,7 +454,7 @@ function safe(input: OfflineInput): Draft {
     rootCause: aimed.length > 0 ? aimed.map((p) => whatItIs(input.index, p)).join(' ') : (reasons[0] ?? `The validator found nothing against \`${command}\`.`),
     evidence: [
       ...pids.map((p) => `P${p}.state`),
-      ...aimed.flatMap((p) => [`P${p.pid}.ppid`, ...(p.owner.unit ? [`P${p.pid}.unit`] : []), ...(p.owner.container ? [`P${p.pid}.container`] : []), ...(p.owner.supervisor ? [`P${p.pid}.supervisor`] : [])]),
+      ...aimed.flatMap(ownerEvidence),
       ...findingIds(findings, (f) => related.includes(f)),
     ],
     pids,

@@ -344,15 +344,23 @@ function passSample(
   for (const p of scope.processes) {
     const at = pass.readAt.get(p.pid);
     if (at === undefined) continue;
-    const dir = `${procRoot}/${p.pid}`;
-    const io = scope.ioPids.has(p.pid) ? readIo(reader, dir, p.pid) : null;
-    const smaps = scope.smapsPids.has(p.pid) ? readSmapsRollup(reader, dir, p.pid) : null;
     const stat = { startTime: p.startTime, state: p.state, utime: p.utime, stime: p.stime, rssPages: p.rss / 4096 };
-    procs.set(p.pid, { stat, atMs: at - pass.started, rchar: io?.rchar ?? null, wchar: io?.wchar ?? null, anonymous: smaps?.anonymous ?? null, privateDirty: smaps?.privateDirty ?? null });
+    procs.set(p.pid, { stat, atMs: at - pass.started, ...followed(reader, `${procRoot}/${p.pid}`, p.pid, scope) });
   }
-  // The cgroups a light sample reads again (lightSample).
-  const cgroups = new Map(scope.cgroups.filter((c) => c.cpu !== null || c.memory !== null || c.pressure !== null).map((c) => [c.id, c]));
+  const cgroups = new Map(scope.cgroups.filter(resampled).map((c) => [c.id, c]));
   return { at: new Date().toISOString(), offsetMs: pass.cgroupsAt, procs, cgroups, pressure: pass.pressure };
+}
+
+/** The io and smaps counters of a process whose progress or memory growth is followed (null when it is not). */
+function followed(reader: FsReader, dir: string, pid: number, scope: SampleScope): { rchar: number | null; wchar: number | null; anonymous: number | null; privateDirty: number | null } {
+  const io = scope.ioPids.has(pid) ? readIo(reader, dir, pid) : null;
+  const smaps = scope.smapsPids.has(pid) ? readSmapsRollup(reader, dir, pid) : null;
+  return { rchar: io?.rchar ?? null, wchar: io?.wchar ?? null, anonymous: smaps?.anonymous ?? null, privateDirty: smaps?.privateDirty ?? null };
+}
+
+/** The cgroups every sample reads: those with CPU, memory or pressure counters. */
+function resampled(c: Cgroup): boolean {
+  return c.cpu !== null || c.memory !== null || c.pressure !== null;
 }
 
 /** One light reading: stat of every process, io and smaps of a few, cgroup counters. */
@@ -365,13 +373,11 @@ function lightSample(reader: FsReader, procRoot: string, scope: SampleScope, off
     const atMs = offsetMs();
     const stat = text === null ? null : parseStat(text);
     if (stat === null || stat.startTime !== p.startTime) continue;
-    const io = scope.ioPids.has(p.pid) ? readIo(reader, dir, p.pid) : null;
-    const smaps = scope.smapsPids.has(p.pid) ? readSmapsRollup(reader, dir, p.pid) : null;
-    procs.set(p.pid, { stat, atMs, rchar: io?.rchar ?? null, wchar: io?.wchar ?? null, anonymous: smaps?.anonymous ?? null, privateDirty: smaps?.privateDirty ?? null });
+    procs.set(p.pid, { stat, atMs, ...followed(reader, dir, p.pid, scope) });
   }
   const cgroups = new Map<string, Cgroup>();
   for (const c of scope.cgroups) {
-    if (c.cpu === null && c.memory === null && c.pressure === null) continue;
+    if (!resampled(c)) continue;
     const again = c.version === 2 ? readV2Cgroup(reader, scope.layout, c.path, c.nprocs) : readV1Cgroup(reader, scope.layout, c.controllers.join(','), c.path, c.nprocs);
     if (again !== null) cgroups.set(c.id, again);
   }

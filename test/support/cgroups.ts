@@ -85,6 +85,16 @@ function writeControl(dir: string, file: string, value: string): void {
   }
 }
 
+/** Writes a freezer control file, then waits (bounded) until `reached` says the state is in force. */
+async function writeAndWait(dir: string, file: string, value: string, reached: () => boolean, what: string): Promise<void> {
+  writeControl(dir, file, value);
+  const deadline = Date.now() + REMOVE_TIMEOUT_MS;
+  while (!reached()) {
+    if (Date.now() >= deadline) throw new Error(`${dir} did not ${what} within ${REMOVE_TIMEOUT_MS} ms`);
+    await sleep(10);
+  }
+}
+
 function readPids(dir: string): number[] {
   try {
     return readFileSync(join(dir, 'cgroup.procs'), 'utf8')
@@ -169,13 +179,8 @@ export function createCgroupRegistry(): CgroupRegistry {
     let removing: Promise<void> | undefined;
     const setFreezer = async (state: 'FROZEN' | 'THAWED'): Promise<void> => {
       if (controller !== 'freezer') throw new Error(`freeze/thaw need a freezer cgroup, not ${controller}`);
-      writeControl(dir, 'freezer.state', state);
-      const deadline = Date.now() + REMOVE_TIMEOUT_MS;
       // FREEZING means some task has not reached the refrigerator yet.
-      while (readFileSync(join(dir, 'freezer.state'), 'utf8').trim() !== state) {
-        if (Date.now() >= deadline) throw new Error(`${dir} did not reach ${state} within ${REMOVE_TIMEOUT_MS} ms`);
-        await sleep(10);
-      }
+      await writeAndWait(dir, 'freezer.state', state, () => readFileSync(join(dir, 'freezer.state'), 'utf8').trim() === state, `reach ${state}`);
     };
     const group: V1Cgroup = {
       controller,
@@ -228,12 +233,8 @@ export function createCgroupRegistry(): CgroupRegistry {
     }
     let removing: Promise<void> | undefined;
     const setFrozen = async (frozen: boolean): Promise<void> => {
-      writeControl(dir, 'cgroup.freeze', frozen ? '1' : '0');
-      const deadline = Date.now() + REMOVE_TIMEOUT_MS;
-      while (!readFileSync(join(dir, 'cgroup.events'), 'utf8').includes(`frozen ${frozen ? 1 : 0}`)) {
-        if (Date.now() >= deadline) throw new Error(`${dir} did not become ${frozen ? 'frozen' : 'thawed'} within ${REMOVE_TIMEOUT_MS} ms`);
-        await sleep(10);
-      }
+      const events = () => readFileSync(join(dir, 'cgroup.events'), 'utf8');
+      await writeAndWait(dir, 'cgroup.freeze', frozen ? '1' : '0', () => events().includes(`frozen ${frozen ? 1 : 0}`), `become ${frozen ? 'frozen' : 'thawed'}`);
     };
     const group: V2Cgroup = {
       path,
