@@ -95,6 +95,8 @@ describe('live targets', () => {
 
   test('procdoc check reads the details its light snapshot left out for the target: its oom_score_adj', async () => {
     const p = await startProcess('exec sleep 600');
+    // Named sleep only once bash's exec has gone through.
+    await waitFor(() => readStat(p.pid)?.comm === 'sleep', { timeoutMs: 5000, what: `pid ${p.pid} to exec sleep` });
     writeFileSync(`/proc/${p.pid}/oom_score_adj`, '123');
     const io = memoryIo();
     const code = await main(['check', '--json', '--', 'sh', '-c', `echo -500 > /proc/${p.pid}/oom_score_adj`], io);
