@@ -51,11 +51,13 @@ const parserOnly = (liftoff) =>
 
 const cases = [
   ['node -e 0 (reference)', ['node', '-e', '0']],
-  ['procdoc --version (CLI import graph only)', ['node', 'bin/procdoc.js', '--version']],
+  ['procdoc --version (launcher and CLI, no command)', ['node', 'bin/procdoc.js', '--version']],
   ['validator only, compiled ahead (procdoc)', ['node', '--input-type=module', '-e', parserOnly(true)]],
   ['validator only, web-tree-sitter defaults', ['node', '--input-type=module', '-e', parserOnly(false)]],
   [`procdoc check --from FILE -- kill -9 PID`, ['node', 'bin/procdoc.js', 'check', '--from', snapFile, '--', 'kill', '-9', pid]],
   [`procdoc check -- kill -9 PID (live snapshot)`, ['node', 'bin/procdoc.js', 'check', '--', 'kill', '-9', pid]],
+  // The launcher's code cache switched off: what V8 compiling procdoc's code costs (src/cli/launch.ts).
+  [`  the same, PROCDOC_CODE_CACHE=off`, ['node', 'bin/procdoc.js', 'check', '--', 'kill', '-9', pid], { PROCDOC_CODE_CACHE: 'off' }],
 ];
 if (process.env.NODE_EXTRA_CA_CERTS) {
   cases.push([`  the same, NODE_EXTRA_CA_CERTS set`, ['node', 'bin/procdoc.js', 'check', '--', 'kill', '-9', pid], { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS }]);

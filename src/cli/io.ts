@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as Readline from 'node:readline/promises';
 import type * as Tty from 'node:tty';
 /** Where the CLI writes and what it knows of its terminal; injected so tests run in-process. */
 export interface CliIo {
@@ -35,7 +36,7 @@ export function processIo(): CliIo {
     env: process.env,
     async confirm(question, signal) {
       if (!stdinIsTTY()) return false;
-      const { createInterface } = await import('node:readline/promises');
+      const { createInterface } = createRequire(import.meta.url)('node:readline/promises') as typeof Readline;
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         const answer = await rl.question(`${question} [y/N] `, signal === undefined ? {} : { signal });

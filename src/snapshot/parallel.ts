@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type * as WorkerThreads from 'node:worker_threads';
 import type { Worker } from 'node:worker_threads';
 import { readClaimed, readWithDeep, type PassScope, type ReadMemo } from './process.js';
 import type { FsReader, RecordedErrors } from './read.js';
@@ -76,7 +78,7 @@ export async function readAllProcesses(
 ): Promise<PassResult> {
   const shared = new SharedArrayBuffer(8);
   const cursor = new Int32Array(shared);
-  const worker = await pickWorker(pids.length, options.deep, options.parallel);
+  const worker = pickWorker(pids.length, options.deep, options.parallel);
   const job = worker === null ? null : { worker, output: runJob(worker, { procRoot, users, pids: [...pids], shared, deep: options.deep, light: options.light === true }) };
 
   const mine: Process[] = [];
@@ -104,17 +106,17 @@ export async function readAllProcesses(
 }
 
 /** A worker for a large host on a machine with a spare core, or as `parallel` says. */
-async function pickWorker(count: number, deep: boolean, parallel: boolean | undefined): Promise<Worker | null> {
+function pickWorker(count: number, deep: boolean, parallel: boolean | undefined): Worker | null {
   const wanted = parallel ?? (count >= PARALLEL_MIN_PROCESSES[deep ? 'deep' : 'cheap'] && availableParallelism() > 1);
   return wanted ? spawnWorker() : null;
 }
 
 /** A new worker, or null if it cannot be started. worker_threads is loaded only now: most runs need none. */
-async function spawnWorker(): Promise<Worker | null> {
+function spawnWorker(): Worker | null {
   const script = workerScript();
   if (script === null) return null;
   try {
-    const { Worker } = await import('node:worker_threads');
+    const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof WorkerThreads;
     const worker = new Worker(script);
     // A worker that fails to boot reports it here; runJob's listeners turn it into null.
     worker.on('error', () => undefined);
@@ -137,9 +139,12 @@ function runJob(worker: Worker, job: WorkerJob): Promise<WorkerOutput | null> {
   });
 }
 
-/** The built worker script: beside this module in dist/, or in dist/ when running from src/ (tests). */
+/**
+ * The built worker script: beside the bundle (dist/bundle/worker.cjs), beside this module in
+ * dist/ (tsc's output), or in dist/ when running from src/ (tests).
+ */
 function workerScript(): URL | null {
-  for (const candidate of ['./worker.js', '../../dist/snapshot/worker.js']) {
+  for (const candidate of ['./worker.cjs', './worker.js', '../../dist/snapshot/worker.js']) {
     const url = new URL(candidate, import.meta.url);
     if (existsSync(fileURLToPath(url))) return url;
   }

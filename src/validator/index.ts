@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Language as TsLanguage, Parser as TsParser } from 'web-tree-sitter';
 import { indexSnapshot, type SnapshotIndex } from '../snapshot/query.js';
@@ -105,7 +106,8 @@ async function load(): Promise<Validator> {
 async function loadDefault(): Promise<Validator> {
   const { Parser, Language } = await import('web-tree-sitter');
   await Parser.init();
-  return validatorWith(Parser, await Language.load(createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm')));
+  // As bytes: given a path, web-tree-sitter would import() fs, which the bundle cannot (see scripts/bundle.mjs).
+  return validatorWith(Parser, await Language.load(readFileSync(createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm'))));
 }
 
 function validatorWith(Parser: typeof TsParser, language: TsLanguage): Validator {

@@ -13,6 +13,13 @@ export interface ParserWasm {
 let compiling: ParserWasm | null = null;
 
 /**
+ * The V8 flags the parser needs (see compileParserWasm). The launcher (cli/launch.ts) sets
+ * them before it compiles the CLI: V8 accepts a code cache only under the flags it was
+ * made with, and setting them again here, to the same values, keeps it valid.
+ */
+export const PARSER_V8_FLAGS = ['--liftoff-only', '--no-wasm-lazy-compilation'] as const;
+
+/**
  * Starts compiling the parser's WebAssembly, once per process. V8 compiles it on its
  * background threads while this thread goes on (loading the command, reading /proc), and
  * compiles all of it: by default it would compile each function on its first call, on this
@@ -24,8 +31,7 @@ let compiling: ParserWasm | null = null;
  */
 export function compileParserWasm(): ParserWasm {
   if (compiling !== null) return compiling;
-  setFlagsFromString('--liftoff-only');
-  setFlagsFromString('--no-wasm-lazy-compilation');
+  for (const flag of PARSER_V8_FLAGS) setFlagsFromString(flag);
   const require = createRequire(import.meta.url);
   const runtimeBytes = readFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'));
   const grammarBytes = readFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readAllProcesses } from '../../src/snapshot/parallel.js';
+import { readAllProcesses, type WorkerJob, type WorkerOutput } from '../../src/snapshot/parallel.js';
 import type { ReadMemo } from '../../src/snapshot/process.js';
 import { FsReader } from '../../src/snapshot/read.js';
 import type { Process, Snapshot } from '../../src/snapshot/schema.js';
@@ -95,6 +96,24 @@ describe('the parallel /proc pass', () => {
     const { processes, byWorker } = await pass(pids, true);
     expect(processes.map((p) => p.pid)).toEqual([1, process.pid]);
     expect(byWorker).toBe(0);
+  });
+});
+
+describe('the built worker thread (dist/bundle/worker.cjs, what procdoc starts)', () => {
+  it('reads the pids it claims and sends them back', async () => {
+    const worker = new Worker(join(ROOT, 'dist/bundle/worker.cjs'));
+    try {
+      const job: WorkerJob = { procRoot: '/proc', users: new Map([[0, 'root']]), pids: [1, process.pid], shared: new SharedArrayBuffer(8), deep: false, light: false };
+      const output = await new Promise<WorkerOutput>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage(job);
+      });
+      expect(output.processes.map((p) => p.pid).sort((a, b) => a - b)).toEqual([1, process.pid]);
+      expect(output.processes.find((p) => p.pid === process.pid)?.comm).toBe(readFileSync(`/proc/${process.pid}/comm`, 'utf8').trim());
+    } finally {
+      await worker.terminate();
+    }
   });
 });
 

@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/*
+ * The launcher (src/cli/launch.ts) runs the built bundle with V8's code cache, which
+ * `npm run build` makes. Each case runs in a process of its own: V8 judges a cache against
+ * the flags of the process, and the test runner's are not procdoc's.
+ */
+const ROOT = join(import.meta.dirname, '..');
+const BUNDLE = join(ROOT, 'dist/bundle');
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+const scratch = mkdtempSync(join(tmpdir(), 'procdoc-launch-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Loads the CLI from `dir` as bin/procdoc.js does, runs `procdoc --version`; prints the cache's use, then the version. */
+function launch(dir: string, env: NodeJS.ProcessEnv = {}): { cache: string; version: string } {
+  const script = `
+    const { loadCli } = await import(${JSON.stringify(pathToFileURL(join(dir, 'launch.cjs')).href)});
+    const cli = loadCli();
+    let out = '';
+    await cli.main(['--version'], { stdout: (s) => (out += s), stderr: (s) => process.stderr.write(s), stdoutIsTTY: false, stdinIsTTY: false, env: process.env, confirm: async () => false });
+    console.log(cli.cache + ' ' + out.trim());`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
+  expect(r.stderr).toBe('');
+  const [cache = '', version = ''] = r.stdout.trim().split(' ');
+  return { cache, version };
+}
+
+/** A copy of the built bundle, whose cache `spoil` may rewrite. */
+function copyOfBundle(name: string, spoil?: (cache: Buffer) => Buffer): string {
+  const dir = join(scratch, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const file of ['launch.cjs', 'main.cjs']) copyFileSync(join(BUNDLE, file), join(dir, file));
+  const cache = readFileSync(join(BUNDLE, 'main.cache'));
+  writeFileSync(join(dir, 'main.cache'), spoil === undefined ? cache : spoil(cache));
+  return dir;
+}
+
+describe('the launcher', () => {
+  it('runs the built CLI from the code cache that the build made', () => {
+    expect(launch(BUNDLE)).toEqual({ cache: 'used', version: VERSION });
+  });
+
+  it('does not use a cache made from another build (the first line names the build), and still runs', () => {
+    const dir = copyOfBundle('other-build', (cache) => Buffer.concat([Buffer.from('0000000000000000'), cache.subarray(cache.indexOf(10))]));
+    expect(launch(dir)).toEqual({ cache: 'stale', version: VERSION });
+  });
+
+  it('runs without a cache that V8 refuses (damaged)', () => {
+    const dir = copyOfBundle('damaged', (cache) => {
+      const damaged = Buffer.from(cache);
+      damaged.fill(0x5a, cache.indexOf(10) + 1 + 64, cache.indexOf(10) + 1 + 4096);
+      return damaged;
+    });
+    expect(launch(dir)).toEqual({ cache: 'rejected', version: VERSION });
+  });
+
+  it('runs without a cache when there is none, or when PROCDOC_CODE_CACHE=off', () => {
+    const dir = copyOfBundle('none');
+    rmSync(join(dir, 'main.cache'));
+    expect(launch(dir)).toEqual({ cache: 'absent', version: VERSION });
+    expect(launch(BUNDLE, { PROCDOC_CODE_CACHE: 'off' })).toEqual({ cache: 'off', version: VERSION });
+  });
+
+  it('judges a command from the cache as it does without it', () => {
+    const check = (env: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, [join(ROOT, 'bin/procdoc.js'), 'check', '--json', '--', 'kill', '-9', '1'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
+    const [cached, uncached] = [check({}), check({ PROCDOC_CODE_CACHE: 'off' })];
+    expect(cached.status).toBe(20);
+    expect(uncached.status).toBe(20);
+    expect(JSON.parse(cached.stdout)).toEqual(JSON.parse(uncached.stdout));
+    expect((JSON.parse(cached.stdout) as { rules: { id: string }[] }).rules.map((r) => r.id)).toContain('target-pid1');
+  });
+});
