@@ -37,6 +37,15 @@ describe('startProcess', () => {
     await s.stop();
   });
 
+  it('resolves a script that is one exec once bash has become the program, not before', async () => {
+    // Many starts in a row: bash's exec takes a moment, and a start that resolved before it would show comm bash.
+    for (let i = 0; i < 10; i++) {
+      const s = await startProcess(i % 2 === 0 ? 'exec sleep 600' : 'exec -a "renamed sleep" sleep 600');
+      expect(readStat(s.pid)?.comm).toBe('sleep');
+      await s.stop();
+    }
+  });
+
   it('stop() kills the whole group, including children that outlive the shell', async () => {
     const s = await startProcess('sleep 600 & sleep 600 & wait');
     await waitFor(() => liveIn(s.pgid).length === 3, { what: 'bash and two sleeps' });

@@ -179,6 +179,9 @@ function spawnDetached(script: string, opts: StartOptions): Promise<ChildProcess
   });
 }
 
+/** A script that starts with `exec [-a NAME] PROGRAM` (PROGRAM not bash): bash becomes PROGRAM at once. */
+const EXECS_AT_ONCE = /^exec\s+(?:-a\s+(?:"[^"]*"|'[^']*'|\S+)\s+)?(?!bash\b)[\w./-]/;
+
 /** Creates a registry of started processes; `stopAll()` kills what it holds. */
 export function createProcessRegistry(): ProcessRegistry {
   const started = new Set<{ stop: () => Promise<void> }>();
@@ -203,8 +206,16 @@ export function createProcessRegistry(): ProcessRegistry {
     if (child.pid === undefined) throw new Error(`bash -c ${JSON.stringify(script)} did not start`);
     const handle = track(child.pid, child);
     const pid = child.pid;
-    // Resolve once setpriv has exec'd bash, so callers never see comm "setpriv".
-    await waitFor(() => readStat(pid)?.comm !== 'setpriv', { timeoutMs: START_TIMEOUT_MS, intervalMs: 2, what: `pid ${pid} to exec bash` });
+    // Resolve once setpriv has exec'd bash, so callers never see comm "setpriv"; and for a
+    // script that is one `exec PROGRAM`, once bash has exec'd it, so they see PROGRAM, not bash.
+    const execs = EXECS_AT_ONCE.test(script);
+    await waitFor(
+      () => {
+        const comm = readStat(pid)?.comm;
+        return comm === undefined || (comm !== 'setpriv' && (!execs || comm !== 'bash'));
+      },
+      { timeoutMs: START_TIMEOUT_MS, intervalMs: 2, what: `pid ${pid} to exec ${execs ? 'its program' : 'bash'}` },
+    );
     return handle;
   }
 
