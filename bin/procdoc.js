@@ -3,9 +3,16 @@
 // launch.cjs runs the bundle with V8's code cache (src/cli/launch.ts). CommonJS, as
 // bin/package.json says: Node starts a CommonJS program sooner than an ES module one.
 'use strict';
-const { loadCli } = require('../dist/bundle/launch.cjs');
+const { existsSync } = require('node:fs');
+const { dirname, join } = require('node:path');
 
-loadCli()
+const bundle = join(__dirname, '../dist/bundle');
+if (!existsSync(join(bundle, 'launch.cjs')) || !existsSync(join(bundle, 'main.cjs'))) {
+  process.stderr.write(`procdoc: it is not built (${bundle} is missing or incomplete).\n  Build it first: cd ${dirname(__dirname)} && npm ci && npm run build\n`);
+  process.exit(1);
+}
+require(join(bundle, 'launch.cjs'))
+  .loadCli()
   .main(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;

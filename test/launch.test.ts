@@ -68,6 +68,16 @@ describe('the launcher', () => {
     expect(launch(BUNDLE, { PROCDOC_CODE_CACHE: 'off' })).toEqual({ cache: 'off', version: VERSION });
   });
 
+  it('says how to build procdoc when it is not built, and exits 1', () => {
+    const clone = join(scratch, 'unbuilt');
+    mkdirSync(join(clone, 'bin'), { recursive: true });
+    for (const file of ['procdoc.js', 'package.json']) copyFileSync(join(ROOT, 'bin', file), join(clone, 'bin', file));
+    const r = spawnSync(process.execPath, [join(clone, 'bin/procdoc.js'), 'diagnose'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`procdoc: it is not built (${join(clone, 'dist/bundle')} is missing or incomplete)`);
+    expect(r.stderr).toContain(`cd ${clone} && npm ci && npm run build`);
+  });
+
   it('judges a command from the cache as it does without it', () => {
     const check = (env: NodeJS.ProcessEnv) =>
       spawnSync(process.execPath, [join(ROOT, 'bin/procdoc.js'), 'check', '--json', '--', 'kill', '-9', '1'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
