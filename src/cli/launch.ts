@@ -2,11 +2,11 @@
  * Loads the CLI bundle with V8's code cache. bin/procdoc.js runs this, bundled on its own as
  * dist/bundle/launch.cjs; scripts/code-cache.mjs makes the cache when procdoc is built.
  *
- * Compiling procdoc's code is a large part of every run: about 40 ms of a `procdoc check`
- * that takes 160. V8 can save the code it compiled and load it back, but Node 20 offers that
- * for scripts only (vm.Script's cachedData), not for ES modules (module.enableCompileCache is
- * Node 22). So the CLI is bundled as one CommonJS file, dist/bundle/main.cjs, compiled here
- * as a vm.Script with the cache beside it, main.cache.
+ * Compiling procdoc's code is a large part of every run: `procdoc check` takes 230 ms without
+ * the cache and 160 with it (npm run bench). V8 can save the code it compiled and load it
+ * back, but Node 20 offers that for scripts only (vm.Script's cachedData), not for ES modules
+ * (module.enableCompileCache is Node 22). So the CLI is bundled as one CommonJS file,
+ * dist/bundle/main.cjs, compiled here as a vm.Script with the cache beside it, main.cache.
  *
  * The cache holds V8's code for the functions that ran while it was made, and V8 uses it only
  * for the same V8 version, the same flags and a source of the same length. The last is not
