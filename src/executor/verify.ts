@@ -1,7 +1,7 @@
 import { indexSnapshot, printable, type SnapshotIndex } from '../snapshot/query.js';
-import type { Cgroup, Snapshot, Unit } from '../snapshot/schema.js';
+import type { Cgroup, Snapshot } from '../snapshot/schema.js';
 import type { Effect, LimitEffect, LimitSetting } from '../validator/acc.js';
-import { cgroupLimit, controllerOf, describeLimit, ownCgroup } from '../validator/limits.js';
+import { cgroupLimit, controllerOf, describeLimit, ownCgroup, unitLimit } from '../validator/limits.js';
 import { SIGNAL, defaultAction, listHas, signalName } from '../validator/signals.js';
 import type { Check } from './contract.js';
 
@@ -147,20 +147,6 @@ function fileLimitCheck(e: LimitEffect, at: { id: string; path: string; file: st
   return { what, ok, detail: `now ${describeLimit(e.setting, now.value)}${since}${now.usage}.${ok ? '' : ' The kernel did not take the value written.'}` };
 }
 
-/** The property systemd shows for a setting, and its value in a unit as the snapshot holds it (undefined: not known). */
-function unitRecord(setting: LimitSetting, unit: Unit): { property: string; value: number | null | undefined } {
-  switch (setting) {
-    case 'memory.max':
-      return { property: 'MemoryMax', value: unit.memoryMax };
-    case 'memory.high':
-      return { property: 'MemoryHigh', value: unit.memoryHigh };
-    case 'pids.max':
-      return { property: 'TasksMax', value: unit.tasksMax };
-    case 'cpu.quota':
-      return { property: 'CPUQuota', value: unit.cpuQuotaPerSecUs };
-  }
-}
-
 /** A unit's limit as systemd words it: "infinity" for none. */
 function systemdWord(setting: LimitSetting, value: number | null): string {
   return value === null ? 'infinity' : describeLimit(setting, value);
@@ -177,7 +163,7 @@ function unitLimitCheck(e: LimitEffect, name: string, a: SnapshotIndex): Check {
   const label = (value: number | null | undefined) => (value === undefined ? 'the value given' : describeLimit(e.setting, value));
   const what = `${name} ${e.setting === 'cpu.quota' ? 'CPU quota' : e.setting} set to ${label(e.expected)}`;
   if (unit === undefined) return { what, ok: null, detail: 'systemd was not asked about the unit again.' };
-  const record = unitRecord(e.setting, unit);
+  const record = unitLimit(unit, e.setting);
   if (record.value === undefined) return { what, ok: null, detail: `this snapshot does not hold the unit's ${record.property}.` };
   if (e.expected !== undefined && !sameLimit(e.setting, record.value, e.expected)) {
     return { what, ok: false, detail: `systemd records ${record.property}=${systemdWord(e.setting, record.value)}, not ${label(e.expected)}: the setting did not take.` };
@@ -185,11 +171,11 @@ function unitLimitCheck(e: LimitEffect, name: string, a: SnapshotIndex): Check {
   const recorded = `systemd records ${record.property}=${systemdWord(e.setting, record.value)}`;
   const member = a.snapshot.processes.find((p) => p.owner.unit?.name === name && p.state !== 'Z');
   if (member === undefined) return { what, ok: null, detail: `${recorded}; the unit has no processes, so procdoc could not read the limit the kernel holds it to.` };
-  const cgroup = a.cgroupFor(member, controllerOf(e.setting));
-  if (cgroup === undefined) return { what, ok: null, detail: `${recorded}; the ${controllerOf(e.setting)} cgroup of its processes could not be read.` };
+  const controller = controllerOf(e.setting);
+  const cgroup = a.cgroupFor(member, controller);
+  if (cgroup === undefined) return { what, ok: null, detail: `${recorded}; the ${controller} cgroup of its processes could not be read.` };
   const now = limitIn(cgroup, e.setting);
   if (now.value === undefined) return { what, ok: null, detail: `${recorded}; the ${e.setting} of its cgroup ${cgroup.path} could not be read.` };
-  const controller = controllerOf(e.setting);
   if (!ownCgroup(cgroup, name)) {
     return {
       what,
@@ -200,7 +186,6 @@ function unitLimitCheck(e: LimitEffect, name: string, a: SnapshotIndex): Check {
   if (sameLimit(e.setting, now.value, record.value)) return { what, ok: true, detail: `${recorded}, and the kernel holds ${cgroup.id} to it${now.usage}.` };
   return { what, ok: false, detail: `${recorded}, but the kernel holds ${cgroup.id} to ${describeLimit(e.setting, now.value)}: the limit is not in force.` };
 }
-
 
 function unitCameBack(name: string, b: SnapshotIndex, a: SnapshotIndex): Check {
   const before = b.unit(name);

@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type * as WorkerThreads from 'node:worker_threads';
-import type { Worker } from 'node:worker_threads';
 import { readClaimed, readWithDeep, type PassScope, type ReadMemo } from './process.js';
 import type { FsReader, RecordedErrors } from './read.js';
 import type { Process } from './schema.js';
@@ -106,13 +105,13 @@ export async function readAllProcesses(
 }
 
 /** A worker for a large host on a machine with a spare core, or as `parallel` says. */
-function pickWorker(count: number, deep: boolean, parallel: boolean | undefined): Worker | null {
+function pickWorker(count: number, deep: boolean, parallel: boolean | undefined): WorkerThreads.Worker | null {
   const wanted = parallel ?? (count >= PARALLEL_MIN_PROCESSES[deep ? 'deep' : 'cheap'] && availableParallelism() > 1);
   return wanted ? spawnWorker() : null;
 }
 
 /** A new worker, or null if it cannot be started. worker_threads is loaded only now: most runs need none. */
-function spawnWorker(): Worker | null {
+function spawnWorker(): WorkerThreads.Worker | null {
   const script = workerScript();
   if (script === null) return null;
   try {
@@ -127,7 +126,7 @@ function spawnWorker(): Worker | null {
 }
 
 /** Posts the job; resolves to the worker's output, or null if it failed. */
-function runJob(worker: Worker, job: WorkerJob): Promise<WorkerOutput | null> {
+function runJob(worker: WorkerThreads.Worker, job: WorkerJob): Promise<WorkerOutput | null> {
   return new Promise((resolve) => {
     worker.once('message', (output: WorkerOutput) => {
       resolve(output);

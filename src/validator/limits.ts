@@ -1,4 +1,4 @@
-import type { Cgroup, Snapshot } from '../snapshot/schema.js';
+import type { Cgroup, Snapshot, Unit } from '../snapshot/schema.js';
 import type { LimitSetting } from './acc.js';
 
 /*
@@ -69,13 +69,18 @@ function perSecond(quotaUs: number, periodUs: number): number {
   return Math.round((quotaUs * 1e6) / periodUs);
 }
 
-/** The systemd unit properties procdoc verifies, and the setting each sets. */
+/** The systemd unit property that sets each setting, as systemctl show names it. */
+const UNIT_PROPERTY: Record<LimitSetting, string> = {
+  'memory.max': 'MemoryMax',
+  'memory.high': 'MemoryHigh',
+  'pids.max': 'TasksMax',
+  'cpu.quota': 'CPUQuota',
+};
+
+/** The properties procdoc verifies, and the setting each sets: those above, and MemoryLimit= (cgroup v1's older name). */
 const UNIT_PROPERTIES: Record<string, LimitSetting> = {
-  MemoryMax: 'memory.max',
+  ...Object.fromEntries(Object.entries(UNIT_PROPERTY).map(([setting, property]) => [property, setting as LimitSetting])),
   MemoryLimit: 'memory.max',
-  MemoryHigh: 'memory.high',
-  TasksMax: 'pids.max',
-  CPUQuota: 'cpu.quota',
 };
 
 export function unitLimitSetting(property: string): LimitSetting | undefined {
@@ -118,6 +123,12 @@ export function cgroupLimit(cgroup: Cgroup, setting: LimitSetting): number | nul
       return cpu.periodUs === null || cpu.periodUs === 0 ? undefined : perSecond(cpu.quotaUs, cpu.periodUs);
     }
   }
+}
+
+/** The property systemd shows for a setting, and its value in a unit as the snapshot holds it (undefined: not known). */
+export function unitLimit(unit: Unit, setting: LimitSetting): { property: string; value: number | null | undefined } {
+  const value = { 'memory.max': unit.memoryMax, 'memory.high': unit.memoryHigh, 'pids.max': unit.tasksMax, 'cpu.quota': unit.cpuQuotaPerSecUs }[setting];
+  return { property: UNIT_PROPERTY[setting], value };
 }
 
 /** Whether a cgroup is the unit's own (…/name.service), not one it merely sits in (the root of a hierarchy systemd does not run). */

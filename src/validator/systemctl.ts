@@ -1,5 +1,5 @@
 import type { Process } from '../snapshot/schema.js';
-import { add, alt, effect, readOnly, target, type Acc, type JudgeContext, type LimitEffect, type LimitSetting } from './acc.js';
+import { add, alt, effect, readOnly, target, type Acc, type JudgeContext, type LimitSetting } from './acc.js';
 import { describeLimit, ownCgroup, unitLimitSetting, unitLimitValue } from './limits.js';
 import { SIGNAL, parseSignal, signalName } from './signals.js';
 import { isSelf } from './targets.js';
@@ -103,8 +103,9 @@ export function judgeSystemctl(args: readonly string[], ctx: JudgeContext, acc: 
     return;
   }
   if (units.length === 0) return void add(acc, 'unparseable', `${via} ${verb} needs a unit name.`);
-  if (verb === 'set-property' && (assignments.length === 0 || assignments.some((a) => !/^[A-Za-z]+=/.test(a)))) {
-    return void add(acc, 'unparseable', `${via} set-property takes a unit and PROPERTY=VALUE assignments (e.g. MemoryMax=1G); "${assignments.find((a) => !/^[A-Za-z]+=/.test(a)) ?? ''}" is not one.`);
+  const notAssignment = assignments.find((a) => !/^[A-Za-z]+=/.test(a));
+  if (verb === 'set-property' && (assignments.length === 0 || notAssignment !== undefined)) {
+    return void add(acc, 'unparseable', `${via} set-property takes a unit and PROPERTY=VALUE assignments (e.g. MemoryMax=1G); "${notAssignment ?? ''}" is not one.`);
   }
   // service and /etc/init.d scripts work without systemd; systemctl does not.
   if (!user && via === 'systemctl' && ctx.idx.snapshot.host.initSystem === 'other') {
@@ -173,16 +174,24 @@ export function judgeSystemctl(args: readonly string[], ctx: JudgeContext, acc: 
             ? ' (not seen in the snapshot)'
             : '';
     if (verb === 'set-property') {
-      add(acc, 'state-change', `${via} set-property ${name}${seen}: the service manager sets ${assignments.join(' ')} on the unit and its cgroup at once, ${runtime ? 'until the next reboot (--runtime)' : 'and keeps it across reboots (a drop-in file under /etc/systemd/system.control)'}.${overUsage(name, assignments, members, ctx)}`);
-      if (!glob) for (const e of limitEffects(name, assignments, members, ctx)) effect(acc, e);
+      const limits = limitsSet(assignments, ctx);
+      add(acc, 'state-change', `${via} set-property ${name}${seen}: the service manager sets ${assignments.join(' ')} on the unit and its cgroup at once, ${runtime ? 'until the next reboot (--runtime)' : 'and keeps it across reboots (a drop-in file under /etc/systemd/system.control)'}.${overUsage(name, limits, members, ctx)}`);
+      if (!glob) for (const { setting, expected } of limits) effect(acc, { kind: 'limit', setting, expected, cgroup: null, unit: name, pids: members.map((p) => p.pid) });
       continue;
     }
     add(acc, 'state-change', `${via} ${verb} ${name}${seen}: the service manager ${verbPhrase(verb)}.`);
   }
 }
 
-/** The limits among set-property assignments (MemoryMax=1G …), with the value each sets (limits.ts). */
-function limitsSet(assignments: readonly string[], ctx: JudgeContext): { text: string; setting: LimitSetting; expected: number | null | undefined }[] {
+/** A limit among set-property assignments: its text, the setting, and the value it sets (limits.ts). */
+interface AssignedLimit {
+  text: string;
+  setting: LimitSetting;
+  expected: number | null | undefined;
+}
+
+/** The limits among set-property assignments (MemoryMax=1G …). */
+function limitsSet(assignments: readonly string[], ctx: JudgeContext): AssignedLimit[] {
   return assignments.flatMap((text) => {
     const eq = text.indexOf('=');
     const setting = unitLimitSetting(text.slice(0, eq));
@@ -190,18 +199,13 @@ function limitsSet(assignments: readonly string[], ctx: JudgeContext): { text: s
   });
 }
 
-/** The limits that set-property assignments set on a unit, for exec to verify. */
-function limitEffects(unit: string, assignments: readonly string[], members: readonly Process[], ctx: JudgeContext): LimitEffect[] {
-  return limitsSet(assignments, ctx).map(({ setting, expected }) => ({ kind: 'limit', setting, expected, cgroup: null, unit, pids: members.map((p) => p.pid) }));
-}
-
 /** A memory limit below what the unit uses now: the kernel reclaims, then OOM-kills, at once. */
-function overUsage(unit: string, assignments: readonly string[], members: readonly Process[], ctx: JudgeContext): string {
+function overUsage(unit: string, limits: readonly AssignedLimit[], members: readonly Process[], ctx: JudgeContext): string {
   const cgroup = members[0] === undefined ? undefined : ctx.idx.cgroupFor(members[0], 'memory');
   // Only the unit's own cgroup: one it merely sits in (a root systemd does not run) holds others' memory too.
   const current = cgroup !== undefined && ownCgroup(cgroup, unit) ? (cgroup.memory?.current ?? null) : null;
   if (current === null) return '';
-  const under = limitsSet(assignments, ctx).find(({ setting, expected }) => (setting === 'memory.max' || setting === 'memory.high') && typeof expected === 'number' && expected < current);
+  const under = limits.find(({ setting, expected }) => (setting === 'memory.max' || setting === 'memory.high') && typeof expected === 'number' && expected < current);
   if (under === undefined) return '';
   return ` The unit uses ${describeLimit(under.setting, current)} now, more than ${under.text}: the kernel reclaims its memory at once${under.setting === 'memory.max' ? ' and OOM-kills in it if that is not enough' : ' and throttles it'}.`;
 }
