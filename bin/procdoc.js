@@ -12,8 +12,7 @@ if (!existsSync(join(bundle, 'launch.cjs')) || !existsSync(join(bundle, 'main.cj
   process.exit(1);
 }
 require(join(bundle, 'launch.cjs'))
-  .loadCli()
-  .main(process.argv.slice(2))
+  .run(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;
   });

@@ -22,7 +22,7 @@
 // reaps slowly it then shows up in `procdoc diagnose` as an unreaped zombie.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -40,6 +40,38 @@ const UNREACHED_IMPORTS = new Map([
   // Not a call: the words of one of openai's error messages.
   ['node:buffer', 'openai'],
 ]);
+
+/**
+ * Node's modules that a bundled package requires as it loads, for a path procdoc never takes:
+ * in main.cjs each such require is made one on first use. commander requires child_process
+ * to run a subcommand that is an executable of its own, which procdoc has none of; loading it
+ * (with net, dgram and the rest it pulls in) cost every run ~6 ms (npm run bench, --version).
+ * The line is matched verbatim and every use of the variable must be one the stand-in has:
+ * a package update that changes either fails the build here.
+ */
+const LAZY_REQUIRES = [
+  {
+    eager: 'var childProcess = require("node:child_process");',
+    lazy: 'var childProcess = { spawn: (...args) => require("node:child_process").spawn(...args) };',
+    uses: /\bchildProcess\.(\w+)/g,
+    has: new Set(['spawn']),
+  },
+];
+
+/** main.cjs with LAZY_REQUIRES applied; exits with a message if one no longer fits. */
+function withLazyRequires(source) {
+  let out = source;
+  for (const { eager, lazy, uses, has } of LAZY_REQUIRES) {
+    const found = out.split(eager).length - 1;
+    const unknown = [...out.matchAll(uses)].map((m) => m[1]).filter((name) => !has.has(name));
+    if (found !== 1 || unknown.length > 0) {
+      console.error(`bundle: expected main.cjs to hold once: ${eager}${unknown.length > 0 ? `, used only for ${[...has].join(', ')} (also ${[...new Set(unknown)].join(', ')})` : ` (found ${found})`}; update LAZY_REQUIRES in scripts/bundle.mjs`);
+      process.exit(1);
+    }
+    out = out.replace(eager, lazy);
+  }
+  return out;
+}
 
 /**
  * Our modules ask import.meta.url where they are (prompts/, the worker, the parser's .wasm):
@@ -72,6 +104,8 @@ execFileSync(
   [`${root}dist/cli/launch.js`, `--outfile=${outdir}/launch.cjs`, ...common, '--format=cjs', '--define:import.meta.url=__procdocUrl', `--banner:js=${STRICT_WITH_URL}`],
   { stdio: 'inherit' },
 );
+
+writeFileSync(`${outdir}/main.cjs`, withLazyRequires(readFileSync(`${outdir}/main.cjs`, 'latin1')), 'latin1');
 
 const imports = [...readFileSync(`${outdir}/main.cjs`, 'latin1').matchAll(/\bimport\(\s*["'`]([^"'`]+)/g)].map((m) => m[1]);
 const unexpected = imports.filter((spec) => !UNREACHED_IMPORTS.has(spec));

@@ -4,6 +4,8 @@ import type { CommandContext, GlobalOptions } from './context.js';
 import { EXIT, exitCodeForError } from './exit.js';
 import { processIo, type CliIo } from './io.js';
 import { VERSION } from './version.js';
+import { commandNameOf, judgesWithParser } from './argv.js';
+import { startParserCompile } from '../validator/wasm.js';
 
 type Factory = (ctx: CommandContext) => Command;
 
@@ -19,36 +21,6 @@ const COMMANDS: Record<string, () => Promise<Factory>> = {
   exec: async () => (await import('./commands/exec.js')).execCommand,
   ask: async () => (await import('./commands/ask.js')).askCommand,
 };
-
-/**
- * Commands that always judge with the shell parser: its WebAssembly starts compiling on V8's
- * background threads before the CLI loads, instead of once the command's code has loaded
- * (about 60 ms later, most of what `procdoc check` waited for it).
- */
-const PARSER_FIRST = new Set(['check', 'exec']);
-
-/** Starts compiling the parser (compileParserWasm); a failure is left to loadValidator to report. */
-function startParserCompile(): void {
-  import('../validator/wasm.js').then((m) => m.compileParserWasm()).catch(() => undefined);
-}
-
-/** Global options that take a value, so the command name is not mistaken for one. */
-const GLOBAL_WITH_VALUE = new Set(['--proc-root', '--sys-root', '--model', '--base-url']);
-
-/** The subcommand named in argv, if it is one of ours. */
-export function commandNameOf(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') return undefined;
-    if (GLOBAL_WITH_VALUE.has(arg)) {
-      i++;
-      continue;
-    }
-    if (arg.startsWith('-')) continue;
-    return arg;
-  }
-  return undefined;
-}
 
 /** Loads the factories of the named command, or of all of them (for help and unknown names). */
 export async function loadCommands(name: string | undefined, argv: readonly string[]): Promise<Factory[]> {
@@ -97,7 +69,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   };
   const named = commandNameOf(argv);
   const commandName = named !== undefined && named in COMMANDS ? named : undefined;
-  if (commandName !== undefined && PARSER_FIRST.has(commandName) && !argv.some((a) => a === '--help' || a === '-h')) startParserCompile();
+  // Started by the launcher already when procdoc runs from bin/ (launch.ts run()).
+  if (judgesWithParser(argv)) await startParserCompile();
   try {
     program = buildProgram(ctx, await loadCommands(commandName, argv));
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+import { createRequire } from 'node:module';
 import type { Snapshot, Unit } from './schema.js';
 import { parseLimit } from './parse.js';
 import { FsReader } from './read.js';
@@ -103,6 +104,8 @@ export function withSystemUnits(snapshot: Snapshot, names: readonly string[]): S
  */
 export function querySystemUnits(names: readonly string[], reader: FsReader, timeoutMs = 3000): Unit[] {
   if (names.length === 0) return [];
+  // Required here, not imported: loading child_process costs every snapshot a few ms, and most ask nothing.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof ChildProcess;
   const result = spawnSync('systemctl', ['show', '--no-pager', `--property=${PROPERTIES.join(',')}`, '--', ...names], {
     encoding: 'utf8',
     timeout: timeoutMs,

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadValidator } from './index.js';
-import { compileParserWasm } from './wasm.js';
+import { compileParserWasm, startParserCompile } from './wasm.js';
 
 describe('compileParserWasm', () => {
   it('compiles the runtime and the grammar once per process, and the validator is built on them', async () => {
@@ -16,5 +16,19 @@ describe('compileParserWasm', () => {
     const parsed = validator.parse("kill -9 4711 && echo 'a b' | grep a");
     expect(parsed.problems).toEqual([]);
     expect(parsed.commands.map((c) => c.text)).toEqual(['kill -9 4711', "echo 'a b'", 'grep a']);
+  });
+});
+
+describe('startParserCompile', () => {
+  it('shares one compile with every copy of the module (the launcher and the CLI bundle each have one)', async () => {
+    await startParserCompile();
+    const started = compileParserWasm();
+    vi.resetModules();
+    const specifier = './wasm.js?copy';
+    const copy = (await import(/* @vite-ignore */ specifier)) as { compileParserWasm: typeof compileParserWasm; startParserCompile: typeof startParserCompile };
+    expect(copy.compileParserWasm).not.toBe(compileParserWasm);
+    expect(copy.compileParserWasm()).toBe(started);
+    await copy.startParserCompile();
+    expect(compileParserWasm()).toBe(started);
   });
 });

@@ -10,7 +10,12 @@ export interface ParserWasm {
   grammarBytes: Uint8Array;
 }
 
-let compiling: ParserWasm | null = null;
+/**
+ * The compile under way, kept on the global object: the launcher (cli/launch.ts, bundled on
+ * its own) starts it, and the CLI bundle's copy of this module must find it, not start another.
+ */
+const COMPILING = Symbol.for('procdoc.parserWasm');
+const shared = globalThis as { [COMPILING]?: ParserWasm };
 
 /**
  * The V8 flags the parser needs (see compileParserWasm). The launcher (cli/launch.ts) sets
@@ -30,7 +35,8 @@ export const PARSER_V8_FLAGS = ['--liftoff-only', '--no-wasm-lazy-compilation'] 
  * Throws if the modules cannot be read (web-tree-sitter or tree-sitter-bash not installed).
  */
 export function compileParserWasm(): ParserWasm {
-  if (compiling !== null) return compiling;
+  const started = shared[COMPILING];
+  if (started !== undefined) return started;
   for (const flag of PARSER_V8_FLAGS) setFlagsFromString(flag);
   const require = createRequire(import.meta.url);
   const runtimeBytes = readFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'));
@@ -40,6 +46,25 @@ export function compileParserWasm(): ParserWasm {
   // Whoever loads the validator awaits these; a command that fails first must not crash on them.
   runtime.catch(() => undefined);
   grammar.catch(() => undefined);
-  compiling = { runtime, grammar, grammarBytes };
+  const compiling = { runtime, grammar, grammarBytes };
+  shared[COMPILING] = compiling;
   return compiling;
+}
+
+/**
+ * Starts the parser's compile (compileParserWasm) for a command that will judge with it, and
+ * lets the event loop turn once. V8 begins an asynchronous WebAssembly compile with a task on
+ * this thread, which runs only when the event loop turns: started before synchronous work
+ * (loading the CLI, reading /proc), the compile did not begin until that work was done, and
+ * `procdoc check` then waited ~30 ms for it. After one turn it runs on V8's background threads
+ * meanwhile. A failure to start is left to loadValidator to report.
+ */
+export async function startParserCompile(): Promise<void> {
+  if (shared[COMPILING] !== undefined) return;
+  try {
+    compileParserWasm();
+  } catch {
+    return;
+  }
+  await new Promise((resolve) => setImmediate(resolve));
 }
