@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -76,6 +76,29 @@ describe('the launcher', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`procdoc: it is not built (${join(clone, 'dist/bundle')} is missing or incomplete)`);
     expect(r.stderr).toContain(`cd ${clone} && npm ci && npm run build`);
+  });
+
+  it('says how to repair an installation whose shell parser is missing, for check and exec, and exits 1', () => {
+    // The built procdoc, with every package installed but tree-sitter-bash.
+    const clone = join(scratch, 'no-grammar');
+    mkdirSync(join(clone, 'node_modules'), { recursive: true });
+    cpSync(join(ROOT, 'bin'), join(clone, 'bin'), { recursive: true });
+    cpSync(BUNDLE, join(clone, 'dist/bundle'), { recursive: true });
+    copyFileSync(join(ROOT, 'package.json'), join(clone, 'package.json'));
+    for (const name of readdirSync(join(ROOT, 'node_modules'))) {
+      if (name !== 'tree-sitter-bash') symlinkSync(join(ROOT, 'node_modules', name), join(clone, 'node_modules', name));
+    }
+    for (const argv of [
+      ['check', '--', 'kill', '-TERM', String(process.pid)],
+      ['exec', '--yes', '--', 'kill', '-0', String(process.pid)],
+    ]) {
+      const r = spawnSync(process.execPath, [join(clone, 'bin/procdoc.js'), ...argv], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("procdoc: The shell parser (web-tree-sitter with tree-sitter-bash) cannot be loaded: Cannot find module 'tree-sitter-bash/tree-sitter-bash.wasm'");
+      expect(r.stderr).toContain(`reinstall its packages: cd ${clone} && npm ci`);
+      expect(r.stderr).not.toContain('bug in procdoc');
+      expect(r.stdout).toBe('');
+    }
   });
 
   it('judges a command from the cache as it does without it', () => {

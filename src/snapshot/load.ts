@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { ProcdocError } from '../errors.js';
 import { SNAPSHOT_SCHEMA_VERSION, SnapshotSchema, type Snapshot } from './schema.js';
 
-
 /** Parses and validates a snapshot document; errors say what is wrong and what to do. */
 export function parseSnapshot(text: string, source: string): Snapshot {
   let data: unknown;

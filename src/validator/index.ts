@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Language as TsLanguage, Parser as TsParser } from 'web-tree-sitter';
 import { indexSnapshot, type SnapshotIndex } from '../snapshot/query.js';
 import type { Snapshot } from '../snapshot/schema.js';
+import { ProcdocError } from '../errors.js';
 import { newAcc, type Acc, type Effect, type JudgeContext, type RunBy } from './acc.js';
 import { judgeScript } from './commands.js';
 import { parseScript, quoteArgv, type ParsedScript } from './parse.js';
@@ -77,8 +79,23 @@ let loading: Promise<Validator> | null = null;
 /** Loads tree-sitter-bash once; the returned validator is reused for every check. */
 export function loadValidator(options: LoadOptions = {}): Promise<Validator> {
   if (options.liftoffOnly === false) return loadDefault();
-  loading ??= load();
+  loading ??= load().catch((error: unknown) => {
+    throw parserUnavailable(error);
+  });
   return loading;
+}
+
+/**
+ * A parser that cannot be loaded (web-tree-sitter or tree-sitter-bash missing or damaged) is
+ * an incomplete installation, not a bug in procdoc: the error says how to repair it.
+ */
+function parserUnavailable(error: unknown): ProcdocError {
+  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  const root = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+  return new ProcdocError('internal', `The shell parser (web-tree-sitter with tree-sitter-bash) cannot be loaded: ${reason}. procdoc judges no command without it.`, {
+    hint: `Its installation is incomplete or damaged; reinstall its packages: cd ${root} && npm ci`,
+    cause: error,
+  });
 }
 
 async function load(): Promise<Validator> {
