@@ -101,6 +101,19 @@ describe('the launcher', () => {
     }
   });
 
+  it('writes the whole of a large output into a pipe that is read only later, and exits with its status', () => {
+    // bin/procdoc.js exits at once when the command is done, unless stdout still holds data.
+    const r = spawnSync('bash', ['-c', `node ${join(ROOT, 'bin/procdoc.js')} snapshot --json --deep --sample 0 | (sleep 1; cat); exit "\${PIPESTATUS[0]}"`], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      maxBuffer: 1 << 30,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(64 * 1024);
+    expect(r.stdout.endsWith('}\n')).toBe(true);
+    expect((JSON.parse(r.stdout) as { kind: string }).kind).toBe('procdoc-snapshot');
+  });
+
   it('judges a command from the cache as it does without it', () => {
     const check = (env: NodeJS.ProcessEnv) =>
       spawnSync(process.execPath, [join(ROOT, 'bin/procdoc.js'), 'check', '--json', '--', 'kill', '-9', '1'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
