@@ -22,13 +22,16 @@ const shared = globalThis as { [COMPILING]?: ParserWasm };
  * them before it compiles the CLI: V8 accepts a code cache only under the flags it was
  * made with, and setting them again here, to the same values, keeps it valid.
  */
-export const PARSER_V8_FLAGS = ['--liftoff-only', '--no-wasm-lazy-compilation'] as const;
+export const PARSER_V8_FLAGS = ['--liftoff-only', '--no-wasm-lazy-compilation', '--wasm-num-compilation-tasks=1'] as const;
 
 /**
  * Starts compiling the parser's WebAssembly, once per process. V8 compiles it on its
  * background threads while this thread goes on (loading the command, reading /proc), and
  * compiles all of it: by default it would compile each function on its first call, on this
- * thread, which made the first parse the slowest step of `procdoc check`.
+ * thread, which made the first parse the slowest step of `procdoc check`. One background
+ * thread compiles it (--wasm-num-compilation-tasks=1): with more, on two CPUs the compile
+ * took the CPU this thread was reading /proc on (check 4 ms slower). A constant, not the
+ * number of CPUs less one: the flags are part of what the code cache is valid for.
  *
  * Only the baseline compiler is used (--liftoff-only): the optimising one would hold the
  * process open for about a second at exit, and the baseline is fast enough for shell commands.
