@@ -16,8 +16,8 @@
  * The bundle must not call import(): a vm.Script has no module loader (scripts/bundle.mjs).
  *
  * For check and exec, the launcher starts compiling the shell parser's WebAssembly before it
- * loads the bundle: V8 compiles it on background threads while this thread loads the CLI
- * and reads /proc, and the parser is ready when the command is (~10 ms sooner, npm run bench).
+ * loads the bundle: V8 compiles it on a background thread while this thread loads the CLI
+ * and reads /proc, and the parser is ready when the command needs it (wasm.ts).
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -25,8 +25,8 @@ const shared = globalThis as { [COMPILING]?: ParserWasm };
 export const PARSER_V8_FLAGS = ['--liftoff-only', '--no-wasm-lazy-compilation', '--wasm-num-compilation-tasks=1'] as const;
 
 /**
- * Starts compiling the parser's WebAssembly, once per process. V8 compiles it on its
- * background threads while this thread goes on (loading the command, reading /proc), and
+ * Starts compiling the parser's WebAssembly, once per process. V8 compiles it on a
+ * background thread while this thread goes on (loading the command, reading /proc), and
  * compiles all of it: by default it would compile each function on its first call, on this
  * thread, which made the first parse the slowest step of `procdoc check`. One background
  * thread compiles it (--wasm-num-compilation-tasks=1): with more, on two CPUs the compile
@@ -59,7 +59,7 @@ export function compileParserWasm(): ParserWasm {
  * lets the event loop turn once. V8 begins an asynchronous WebAssembly compile with a task on
  * this thread, which runs only when the event loop turns: started before synchronous work
  * (loading the CLI, reading /proc), the compile did not begin until that work was done, and
- * `procdoc check` then waited ~30 ms for it. After one turn it runs on V8's background threads
+ * `procdoc check` then waited ~30 ms for it. After one turn it runs on a background thread
  * meanwhile. A failure to start is left to loadValidator to report.
  */
 export async function startParserCompile(): Promise<void> {
