@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startStopped, stopAll } from './support/procs.js';
 
 /*
  * The launcher (src/cli/launch.ts) runs the built bundle with V8's code cache, which
@@ -15,7 +16,10 @@ const BUNDLE = join(ROOT, 'dist/bundle');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const scratch = mkdtempSync(join(tmpdir(), 'procdoc-launch-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(async () => {
+  await stopAll();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 /** Loads the CLI from `dir` as bin/procdoc.js does, runs `procdoc --version`; prints the cache's use, then the version. */
 function launch(dir: string, env: NodeJS.ProcessEnv = {}): { cache: string; version: string } {
@@ -40,6 +44,20 @@ function copyOfBundle(name: string, spoil?: (cache: Buffer) => Buffer): string {
   const cache = readFileSync(join(BUNDLE, 'main.cache'));
   writeFileSync(join(dir, 'main.cache'), spoil === undefined ? cache : spoil(cache));
   return dir;
+}
+
+/** A built procdoc with every package installed but tree-sitter-bash, the shell parser's grammar. */
+function withoutGrammar(): string {
+  const clone = join(scratch, 'no-grammar');
+  if (existsSync(clone)) return clone;
+  mkdirSync(join(clone, 'node_modules'), { recursive: true });
+  cpSync(join(ROOT, 'bin'), join(clone, 'bin'), { recursive: true });
+  cpSync(BUNDLE, join(clone, 'dist/bundle'), { recursive: true });
+  copyFileSync(join(ROOT, 'package.json'), join(clone, 'package.json'));
+  for (const name of readdirSync(join(ROOT, 'node_modules'))) {
+    if (name !== 'tree-sitter-bash') symlinkSync(join(ROOT, 'node_modules', name), join(clone, 'node_modules', name));
+  }
+  return clone;
 }
 
 describe('the launcher', () => {
@@ -79,15 +97,7 @@ describe('the launcher', () => {
   });
 
   it('says how to repair an installation whose shell parser is missing, for check and exec, and exits 1', () => {
-    // The built procdoc, with every package installed but tree-sitter-bash.
-    const clone = join(scratch, 'no-grammar');
-    mkdirSync(join(clone, 'node_modules'), { recursive: true });
-    cpSync(join(ROOT, 'bin'), join(clone, 'bin'), { recursive: true });
-    cpSync(BUNDLE, join(clone, 'dist/bundle'), { recursive: true });
-    copyFileSync(join(ROOT, 'package.json'), join(clone, 'package.json'));
-    for (const name of readdirSync(join(ROOT, 'node_modules'))) {
-      if (name !== 'tree-sitter-bash') symlinkSync(join(ROOT, 'node_modules', name), join(clone, 'node_modules', name));
-    }
+    const clone = withoutGrammar();
     for (const argv of [
       ['check', '--', 'kill', '-TERM', String(process.pid)],
       ['exec', '--yes', '--', 'kill', '-0', String(process.pid)],
@@ -98,6 +108,26 @@ describe('the launcher', () => {
       expect(r.stderr).toContain(`reinstall its packages: cd ${clone} && npm ci`);
       expect(r.stderr).not.toContain('bug in procdoc');
       expect(r.stdout).toBe('');
+    }
+  });
+
+  it('diagnoses without a shell parser, losing no finding: its proposed commands are denied as not judged, with the repair', async () => {
+    const clone = withoutGrammar();
+    const stopped = await startStopped();
+    try {
+      const r = spawnSync(process.execPath, [join(clone, 'bin/procdoc.js'), 'diagnose', '--json', '--sample', '0', '--pid', String(stopped.pid)], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.status).toBe(1); // a warning: the stopped process
+      const finding = (JSON.parse(r.stdout) as { findings: { code: string; remediation: { command: string; verdict: { decision: string; rules: { id: string; message: string }[] } }[] }[] }).findings.find((f) => f.code === 'stopped-process');
+      // Resumes it, or its process group (it leads one).
+      expect(finding?.remediation.map((x) => x.command)).toContainEqual(expect.stringMatching(new RegExp(`^kill -s CONT (-- -)?${stopped.pid}$`)));
+      for (const { verdict } of finding?.remediation ?? []) {
+        expect(verdict.decision).toBe('deny');
+        expect(verdict.rules.map((x) => x.id)).toEqual(['unparseable']);
+        expect(verdict.rules[0]?.message).toContain('The shell parser (web-tree-sitter with tree-sitter-bash) cannot be loaded');
+        expect(verdict.rules[0]?.message).toContain(`cd ${clone} && npm ci`);
+      }
+    } finally {
+      await stopped.stop();
     }
   });
 

@@ -4,7 +4,7 @@ import type { Finding } from '../../analyzers/finding.js';
 import { judge, type CommandChecker } from '../../analyzers/judge.js';
 import { renderDiagnoseText, toDiagnoseJson } from '../../analyzers/report.js';
 import { parseThresholdOverrides, THRESHOLD_NAMES, type Thresholds } from '../../analyzers/thresholds.js';
-import { ProcdocError } from '../../errors.js';
+import { isProcdocError, ProcdocError } from '../../errors.js';
 import type { Snapshot } from '../../snapshot/schema.js';
 import type { SnapshotOptions } from '../../snapshot/take.js';
 import { parseDuration, parsePid, parseWindow } from '../args.js';
@@ -18,6 +18,19 @@ const NOTHING_TO_JUDGE: CommandChecker = {
     throw new Error('no command to judge');
   },
 };
+
+/**
+ * A validator that could not be loaded (its parser missing or damaged) loses no finding:
+ * every proposed command is then denied as not judged, with the reason and its repair.
+ */
+function cannotJudge(error: unknown): CommandChecker {
+  const reason = isProcdocError(error) && error.hint !== undefined ? `${error.message} ${error.hint}` : error instanceof Error ? error.message : String(error);
+  return {
+    check: () => {
+      throw new Error(reason);
+    },
+  };
+}
 
 /** The longest --for window: diagnose is a check, not a monitor. */
 const MAX_WINDOW_MS = 10 * 60_000;
@@ -103,7 +116,7 @@ export async function runDiagnosis(globals: Pick<GlobalOptions, 'procRoot' | 'sy
     ...(request.pid !== undefined ? { focusPid: request.pid } : {}),
   });
   // The validator (a shell parser in WebAssembly) is loaded only when there is a command to judge.
-  const validator: CommandChecker = drafts.some((d) => d.remediation.length > 0) ? await deps.loadValidator() : NOTHING_TO_JUDGE;
+  const validator: CommandChecker = drafts.some((d) => d.remediation.length > 0) ? await deps.loadValidator().catch(cannotJudge) : NOTHING_TO_JUDGE;
   const findings = judge(drafts, validator, snapshot);
   return { snapshot, findings, focusPid: request.pid };
 }
