@@ -42,35 +42,20 @@ const UNREACHED_IMPORTS = new Map([
 ]);
 
 /**
- * Node's modules that a bundled package requires as it loads, for a path procdoc never takes:
- * in main.cjs each such require is made one on first use. commander requires child_process
- * to run a subcommand that is an executable of its own, which procdoc has none of; loading it
- * (with net, dgram and the rest it pulls in) cost every run ~6 ms (npm run bench, --version).
- * The line is matched verbatim and every use of the variable must be one the stand-in has:
- * a package update that changes either fails the build here.
+ * commander requires child_process as it loads, only to run a subcommand that is an
+ * executable of its own, which procdoc has none of; loading it (with net, dgram and the rest
+ * it pulls in) cost every run ~6 ms (npm run bench, --version). In main.cjs that require is
+ * made one on first use. The line is matched verbatim and its variable may be used only for
+ * spawn: a commander update that changes either fails the build here.
  */
-const LAZY_REQUIRES = [
-  {
-    eager: 'var childProcess = require("node:child_process");',
-    lazy: 'var childProcess = { spawn: (...args) => require("node:child_process").spawn(...args) };',
-    uses: /\bchildProcess\.(\w+)/g,
-    has: new Set(['spawn']),
-  },
-];
-
-/** main.cjs with LAZY_REQUIRES applied; exits with a message if one no longer fits. */
-function withLazyRequires(source) {
-  let out = source;
-  for (const { eager, lazy, uses, has } of LAZY_REQUIRES) {
-    const found = out.split(eager).length - 1;
-    const unknown = [...out.matchAll(uses)].map((m) => m[1]).filter((name) => !has.has(name));
-    if (found !== 1 || unknown.length > 0) {
-      console.error(`bundle: expected main.cjs to hold once: ${eager}${unknown.length > 0 ? `, used only for ${[...has].join(', ')} (also ${[...new Set(unknown)].join(', ')})` : ` (found ${found})`}; update LAZY_REQUIRES in scripts/bundle.mjs`);
-      process.exit(1);
-    }
-    out = out.replace(eager, lazy);
+function withLazyChildProcess(source) {
+  const eager = 'var childProcess = require("node:child_process");';
+  const uses = new Set([...source.matchAll(/\bchildProcess\.(\w+)/g)].map((m) => m[1]));
+  if (source.split(eager).length !== 2 || [...uses].some((use) => use !== 'spawn')) {
+    console.error(`bundle: expected main.cjs to hold once \`${eager}\`, its variable used only for spawn (uses: ${[...uses].join(', ')}); update withLazyChildProcess in scripts/bundle.mjs`);
+    process.exit(1);
   }
-  return out;
+  return source.replace(eager, 'var childProcess = { spawn: (...args) => require("node:child_process").spawn(...args) };');
 }
 
 /**
@@ -105,9 +90,10 @@ execFileSync(
   { stdio: 'inherit' },
 );
 
-writeFileSync(`${outdir}/main.cjs`, withLazyRequires(readFileSync(`${outdir}/main.cjs`, 'latin1')), 'latin1');
+const main = withLazyChildProcess(readFileSync(`${outdir}/main.cjs`, 'latin1'));
+writeFileSync(`${outdir}/main.cjs`, main, 'latin1');
 
-const imports = [...readFileSync(`${outdir}/main.cjs`, 'latin1').matchAll(/\bimport\(\s*["'`]([^"'`]+)/g)].map((m) => m[1]);
+const imports = [...main.matchAll(/\bimport\(\s*["'`]([^"'`]+)/g)].map((m) => m[1]);
 const unexpected = imports.filter((spec) => !UNREACHED_IMPORTS.has(spec));
 if (unexpected.length > 0) {
   console.error(`bundle: main.cjs calls import() of ${unexpected.join(', ')}; the launcher cannot run it (load Node's modules with createRequire)`);
