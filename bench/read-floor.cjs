@@ -7,17 +7,22 @@
 //
 //   node bench/read-floor.cjs cheap   stat status cmdline cgroup wchan oom_score oom_score_adj + exe
 //   node bench/read-floor.cjs deep    the same + stack limits smaps_rollup io, ns/pid, every fd link
+//   node bench/read-floor.cjs minimal what ps itself reads for its columns (stat status cmdline
+//                                     wchan) and cgroup, without which no process has an owner:
+//                                     the least any snapshot that issue 2 describes must read
 'use strict';
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 const { closeSync, constants, openSync, readSync, readdirSync, readlinkSync } = require('node:fs');
 
 const CHEAP = ['stat', 'status', 'cmdline', 'cgroup', 'wchan', 'oom_score', 'oom_score_adj'];
 const DEEP = [...CHEAP, 'stack', 'limits', 'smaps_rollup', 'io'];
+const MINIMAL = ['stat', 'status', 'cmdline', 'wchan', 'cgroup'];
 const CHUNK = 32;
 
-function readChunks(cursor, pids, deep) {
+function readChunks(cursor, pids, mode) {
   const buf = Buffer.allocUnsafe(64 * 1024);
-  const files = deep ? DEEP : CHEAP;
+  const deep = mode === 'deep';
+  const files = deep ? DEEP : mode === 'minimal' ? MINIMAL : CHEAP;
   const attempt = (fn) => {
     try {
       fn();
@@ -40,7 +45,7 @@ function readChunks(cursor, pids, deep) {
           }
         });
       }
-      attempt(() => readlinkSync(`${dir}exe`));
+      if (mode !== 'minimal') attempt(() => readlinkSync(`${dir}exe`));
       if (deep) {
         attempt(() => readlinkSync(`${dir}ns/pid`));
         attempt(() => {
@@ -52,14 +57,16 @@ function readChunks(cursor, pids, deep) {
 }
 
 if (isMainThread) {
-  const deep = process.argv[2] === 'deep';
+  const mode = process.argv[2] ?? 'cheap';
+  if (!['cheap', 'deep', 'minimal'].includes(mode)) throw new Error(`usage: read-floor.cjs cheap|deep|minimal, not ${mode}`);
+  const deep = mode === 'deep';
   const shared = new SharedArrayBuffer(4);
   const pids = readdirSync('/proc').filter((name) => name.charCodeAt(0) >= 48 && name.charCodeAt(0) <= 57);
   // PARALLEL_MIN_PROCESSES in src/snapshot/parallel.ts.
-  const worker = pids.length >= (deep ? 2000 : 5000) ? new Worker(__filename, { workerData: { shared, pids, deep } }) : null;
-  readChunks(new Int32Array(shared), pids, deep);
+  const worker = pids.length >= (deep ? 2000 : 5000) ? new Worker(__filename, { workerData: { shared, pids, mode } }) : null;
+  readChunks(new Int32Array(shared), pids, mode);
   worker?.once('message', () => void worker.terminate());
 } else {
-  readChunks(new Int32Array(workerData.shared), workerData.pids, workerData.deep);
+  readChunks(new Int32Array(workerData.shared), workerData.pids, workerData.mode);
   parentPort.postMessage('done');
 }
