@@ -48,10 +48,8 @@ export function toFinding(report: PipelineReport, snapshot: Snapshot, index: Sna
       code: 'pipeline-stalled',
       severity,
       title: `Pipeline ${names} is stalled (${report.verdict.code})`,
-      summary:
-        `${report.verdict.explanation}` +
-        (report.verdict.chain.length > 0 ? ` Chain: ${report.verdict.chain.join('; ')}.` : '') +
-        (known ? '' : ' Only one sample was taken, so it may just be slow.'),
+      // The explanation tells the chain of blame hop by hop (blame.ts explain()).
+      summary: report.verdict.explanation + (known ? '' : ' Only one sample was taken, so it may just be slow.'),
       pids: report.stages.map((s) => s.pid),
       culpritPid: culprit,
       units,

@@ -43,6 +43,9 @@ describe('diagnose on real processes', () => {
     const f = findingFor(findings, 'pipeline-stalled', cat.pid);
     expect(f).toMatchObject({ severity: 'warning', culpritPid: cat.pid });
     expect(f.title).toMatch(/stage-stopped/);
+    // The summary tells the chain of blame once: wc waits on cat, which is stopped.
+    expect(f.summary.split(`waits to read pipe:`).length - 1).toBe(1);
+    expect(f.summary).toContain(`cat (${cat.pid}) is stopped`);
     expect(findingFor(findings, 'stopped-process', cat.pid).severity).toBe('warning');
   });
 

@@ -79,7 +79,7 @@ describe('procdoc pipeline on live pipelines', () => {
     const json = await pipelineJson([String(catPid)]);
     expect(json.verdict.code).toBe('stage-stopped');
     expect(json.verdict.culpritPid).toBe(sleepPid);
-    expect(json.remediation[0]).toMatchObject({ command: `kill -CONT ${sleepPid}` });
+    expect(json.remediation[0]).toMatchObject({ command: `kill -s CONT ${sleepPid}` });
     expect(json.remediation[0]?.verdict.decision).toMatch(/allow|confirm/);
   });
 

@@ -484,7 +484,7 @@ function explain(ctx: BlameContext, code: PipelineVerdictCode, path: Path, chain
           );
           remediation.push(...terminate(culprit.pgid, `End the job; the stages get SIGTERM once continued, so follow with \`kill -s CONT -- -${culprit.pgid}\` if they stay stopped.`));
         } else {
-          const resume = whole ? `kill -s CONT -- -${culprit.pgid}` : `kill -CONT ${culprit.pid}`;
+          const resume = whole ? `kill -s CONT -- -${culprit.pgid}` : `kill -s CONT ${culprit.pid}`;
           lines.push(sentence(`Resume it with \`${resume}\`, or bring the job to the foreground with \`fg\``));
           remediation.push({ command: resume, why: whole ? `Resume every stopped stage of ${job}.` : `Resume ${label(culprit)}; the stages waiting for it continue.` });
           remediation.push(...terminate(pgid, `Or end the whole pipeline instead: SIGTERM to ${job} reaches every stage and any orphaned descendants (stopped stages act on it once continued).`));

@@ -20,14 +20,14 @@ function only(processes: Process[], options: { pid?: number; pgid?: number } = {
 }
 
 describe('analyzePipelines: verdicts', () => {
-  it('blames a stopped stage and proposes kill -CONT for it', () => {
+  it('blames a stopped stage and proposes kill -s CONT for it', () => {
     const r = only([
       pipeStage(21, 'yes', { wchan: 'anon_pipe_write', fds: [[1, 100, 'w']] }),
       pipeStage(22, 'cat', { state: 'T', wchan: 'do_signal_stop', fds: [[0, 100, 'r']] }),
     ]);
     expect(r.verdict.code).toBe('stage-stopped');
     expect(r.verdict.culpritPid).toBe(22);
-    expect(r.remediation[0]?.command).toBe('kill -CONT 22');
+    expect(r.remediation[0]?.command).toBe('kill -s CONT 22');
     expect(r.remediation.map((x) => x.command)).toContain('kill -s TERM -- -20');
     expect(r.verdict.explanation).toMatch(/SIGSTOP/);
     expect(r.verdict.guesses.length).toBeGreaterThan(0);

@@ -36,7 +36,7 @@ describe('renderPipeline (text)', () => {
     expect(text).toContain('STALLED — stage-stopped');
     expect(text).toContain('stray (30)');
     expect(text).toContain('writes pipe:[101]');
-    expect(text).toContain('$ kill -CONT 22 [allow]');
+    expect(text).toContain('$ kill -s CONT 22 [allow]');
   });
 
   it('never passes control characters from a process name to the terminal', () => {
