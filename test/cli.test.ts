@@ -34,6 +34,19 @@ describe('procdoc command line', () => {
     const io2 = memoryIo();
     expect(await main(['snapshot', '--bogus'], io2)).toBe(2);
     expect(io2.err).toMatch(/unknown option/);
+    expect(io2.err).toContain('(run procdoc snapshot --help for usage)');
+  });
+
+  it('says what is missing and where the usage is when a command lacks its argument', async () => {
+    const io = memoryIo();
+    expect(await main(['ask'], io)).toBe(2);
+    expect(io.err).toBe("error: missing required argument 'question'\n(run procdoc ask --help for usage)\n");
+  });
+
+  it('names an unknown threshold by its name alone', async () => {
+    const io = memoryIo();
+    expect(await main(['diagnose', '--threshold', 'zombiesCritcal=3'], io)).toBe(3);
+    expect(io.err).toMatch(/^procdoc: Unknown threshold "zombiesCritcal"\.\n  Use --threshold NAME=NUMBER with one of: zombiesCritical, /);
   });
 
   it('with no command at all, prints the help on stderr and exits 2 (bad usage); `procdoc help` is asked for, and exits 0', async () => {

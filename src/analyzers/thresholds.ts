@@ -102,7 +102,7 @@ export function parseThresholdOverrides(pairs: readonly string[]): Partial<Thres
     const raw = match?.[2]?.trim() ?? '';
     const value = raw === '' ? Number.NaN : Number(raw);
     if (name === undefined || !(THRESHOLD_NAMES as string[]).includes(name)) {
-      throw new ProcdocError('usage', `Unknown threshold "${pair}".`, {
+      throw new ProcdocError('usage', `Unknown threshold "${name ?? pair}".`, {
         hint: `Use --threshold NAME=NUMBER with one of: ${THRESHOLD_NAMES.join(', ')}.`,
       });
     }

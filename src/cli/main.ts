@@ -46,7 +46,10 @@ export function buildProgram(ctx: CommandContext, factories: readonly Factory[])
 
   for (const factory of factories) program.addCommand(factory(ctx));
   for (const sub of program.commands) {
-    sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
+    sub
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) })
+      .showHelpAfterError(`(run procdoc ${sub.name()} --help for usage)`);
   }
   return program;
 }
