@@ -46,7 +46,7 @@ describe('procdoc command line', () => {
   it('names an unknown threshold by its name alone', async () => {
     const io = memoryIo();
     expect(await main(['diagnose', '--threshold', 'zombiesCritcal=3'], io)).toBe(3);
-    expect(io.err).toMatch(/^procdoc: Unknown threshold "zombiesCritcal"\.\n  Use --threshold NAME=NUMBER with one of: zombiesCritical, /);
+    expect(io.err).toMatch(/^procdoc: Unknown threshold "zombiesCritcal"\.\n {2}Use --threshold NAME=NUMBER with one of: zombiesCritical, /);
   });
 
   it('with no command at all, prints the help on stderr and exits 2 (bad usage); `procdoc help` is asked for, and exits 0', async () => {
