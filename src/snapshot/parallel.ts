@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type * as WorkerThreads from 'node:worker_threads';
-import { readClaimed, readWithDeep, type PassScope, type ReadMemo } from './process.js';
+import { readClaimed, readWithDeep, type PassScope, type ReadMemo, type Unread } from './process.js';
 import type { FsReader, RecordedErrors } from './read.js';
 import type { Process } from './schema.js';
 
@@ -23,8 +23,8 @@ export const PARALLEL_MIN_PROCESSES = { cheap: 5000, deep: 2000 } as const;
 export interface PassOptions {
   /** Read the deep tier of every process in the same pass (snapshot --deep). */
   deep: boolean;
-  /** The validator's pass: no wchan and oom files (readProcess `light`). */
-  light?: boolean;
+  /** What to leave unread of every process (readProcess). */
+  unread?: Unread;
   /** Force (true) or forbid (false) a worker thread; by default, decided by host size and cores. */
   parallel?: boolean | undefined;
   /** Start reading only once the worker is up (tests use it to be sure the work is split). Bounded: 10 s. */
@@ -50,7 +50,7 @@ export interface WorkerJob {
   /** Two Int32s shared with the main thread: [next unclaimed index, worker state]. */
   shared: SharedArrayBuffer;
   deep: boolean;
-  light: boolean;
+  unread: Unread;
 }
 
 /** What the worker thread sends back, once. */
@@ -78,10 +78,11 @@ export async function readAllProcesses(
   const shared = new SharedArrayBuffer(8);
   const cursor = new Int32Array(shared);
   const worker = pickWorker(pids.length, options.deep, options.parallel);
-  const job = worker === null ? null : { worker, output: runJob(worker, { procRoot, users, pids: [...pids], shared, deep: options.deep, light: options.light === true }) };
+  const unread = options.unread ?? {};
+  const job = worker === null ? null : { worker, output: runJob(worker, { procRoot, users, pids: [...pids], shared, deep: options.deep, unread }) };
 
   const mine: Process[] = [];
-  const scope: PassScope = { reader, procRoot, users, memo, deep: options.deep, light: options.light === true };
+  const scope: PassScope = { reader, procRoot, users, memo, deep: options.deep, unread };
   if (job !== null && options.waitForWorker === true) Atomics.wait(cursor, 1, WORKER_WAITING, 10_000);
   readClaimed(cursor, pids, scope, mine);
   if (job === null) return { processes: mine, byWorker: 0 };

@@ -1,4 +1,4 @@
-import type { Process, Snapshot, Thread } from './schema.js';
+import type { Process, ReadError, Snapshot, Thread } from './schema.js';
 import { readDeep } from './deep.js';
 import { FsReader } from './read.js';
 import { decodeSignalMask, firstNumber, numbersOf, parseCmdline, parsedOnce, parseProcCgroup, parseStat, statusFields, statusTgid, PF_KTHREAD, POLICIES, ttyName } from './parse.js';
@@ -20,17 +20,27 @@ export interface ReadMemo {
 }
 
 /**
- * The cheap tier: stat, status, cmdline, cgroup, exe, wchan and oom files of one process.
- * `light` (the validator's pass) leaves wchan, oom_score and oom_score_adj null: it needs
- * them only for the processes a command acts on, and withDetails() reads those.
+ * What a pass may leave unread of every process, each left null, for a command that needs it
+ * of a few processes only and reads it for those (withDetails): wchan, the OOM scores
+ * (oom_score and oom_score_adj), the executable's path (exe). Three of the eight reads.
  */
+export interface Unread {
+  wchan?: boolean;
+  oom?: boolean;
+  exe?: boolean;
+}
+
+/** The validator's pass (SnapshotOptions.light): it needs wchan and the OOM scores only of what a command acts on. */
+export const LIGHT: Unread = { wchan: true, oom: true };
+
+/** The cheap tier: stat, status, cmdline, cgroup, exe, wchan and oom files of one process, less what `unread` names. */
 export function readProcess(
   reader: FsReader,
   procRoot: string,
   pid: number,
   users: Map<number, string>,
   memo?: ReadMemo,
-  light = false,
+  unread: Unread = {},
 ): Process | null {
   const dir = `${procRoot}/${pid}`;
   const statText = reader.text(`${dir}/stat`, pid);
@@ -51,8 +61,8 @@ export function readProcess(
     cgroup = parseProcCgroup(cgroupText);
     memo?.cgroups.set(cgroupText, cgroup);
   }
-  const { wchan, oomScore, oomScoreAdj } = light ? UNREAD_DETAILS : readDetails(reader, dir, pid, kernelThread);
-  const exe = kernelThread || stat.state === 'Z' ? null : reader.link(`${dir}/exe`, pid, true);
+  const { wchan, oomScore, oomScoreAdj } = readDetails(reader, dir, pid, kernelThread, unread);
+  const exe = kernelThread || stat.state === 'Z' || unread.exe === true ? null : reader.link(`${dir}/exe`, pid, true);
   const uid = firstNumber(st.Uid) ?? -1;
   const gid = firstNumber(st.Gid) ?? -1;
   // One pid unless the process is in a nested PID namespace.
@@ -109,13 +119,13 @@ export function readProcess(
 }
 
 type Details = Pick<Process, 'wchan' | 'oomScore' | 'oomScoreAdj'>;
-const UNREAD_DETAILS: Details = { wchan: null, oomScore: null, oomScoreAdj: null };
 
-/** Where a process waits in the kernel, and its OOM score and adjustment. */
-function readDetails(reader: FsReader, dir: string, pid: number, kernelThread: boolean): Details {
-  const wchan = reader.text(`${dir}/wchan`, pid, true);
-  const oomScore = kernelThread ? null : reader.text(`${dir}/oom_score`, pid, true);
-  const oomAdj = kernelThread ? null : reader.text(`${dir}/oom_score_adj`, pid, true);
+/** Where a process waits in the kernel, and its OOM score and adjustment, less what `unread` names (null). */
+function readDetails(reader: FsReader, dir: string, pid: number, kernelThread: boolean, unread: Unread): Details {
+  const wchan = unread.wchan === true ? null : reader.text(`${dir}/wchan`, pid, true);
+  const oom = !kernelThread && unread.oom !== true;
+  const oomScore = oom ? reader.text(`${dir}/oom_score`, pid, true) : null;
+  const oomAdj = oom ? reader.text(`${dir}/oom_score_adj`, pid, true) : null;
   return {
     wchan: wchan === null || wchan === '0' || wchan === '' ? null : wchan.trim(),
     oomScore: oomScore === null ? null : Number(oomScore.trim()),
@@ -124,7 +134,7 @@ function readDetails(reader: FsReader, dir: string, pid: number, kernelThread: b
 }
 
 /**
- * Completes the processes `pids` of a light pass (readProcess `light`) with what it left
+ * Completes the processes `pids` of a light pass (SnapshotOptions.light) with what it left
  * unread: wchan, oom_score and oom_score_adj, for the processes a command acts on. A
  * process that has exited, or whose pid now names another process, is left as it was;
  * what could not be read is added to the snapshot's errors.
@@ -144,9 +154,33 @@ export function withDetails(snapshot: Snapshot, pids: Iterable<number>, procRoot
     const dir = `${procRoot}/${p.pid}`;
     const stat = reader.text(`${dir}/stat`, p.pid, true);
     if (stat === null || parseStat(stat)?.startTime !== p.startTime) return p;
-    return { ...p, ...readDetails(reader, dir, p.pid, p.kernelThread) };
+    return { ...p, ...readDetails(reader, dir, p.pid, p.kernelThread, {}) };
   });
   return { ...snapshot, processes, threads: [...snapshot.threads, ...threads], errors: [...snapshot.errors, ...reader.errors()] };
+}
+
+export type OomScores = Pick<Process, 'oomScore' | 'oomScoreAdj'>;
+
+/** Reads the OOM scores of one process at a time (OomScoreReader.read); what failed is in errors(). */
+export interface OomScoreReader {
+  /** The scores of `p`, or null if it has exited or its pid now names another process. */
+  read(p: Process): OomScores | null;
+  errors(): ReadError[];
+}
+
+/** An OomScoreReader of the processes of a pass that left their OOM scores unread (Unread). */
+export function oomScoreReader(procRoot: string): OomScoreReader {
+  const reader = new FsReader();
+  return {
+    read(p) {
+      const dir = `${procRoot}/${p.pid}`;
+      const stat = reader.text(`${dir}/stat`, p.pid, true);
+      if (stat === null || parseStat(stat)?.startTime !== p.startTime) return null;
+      const { oomScore, oomScoreAdj } = readDetails(reader, dir, p.pid, p.kernelThread, { wchan: true });
+      return { oomScore, oomScoreAdj };
+    },
+    errors: () => reader.errors(),
+  };
 }
 
 /**
@@ -189,8 +223,8 @@ export interface PassScope {
   users: Map<number, string>;
   memo: ReadMemo;
   deep: boolean;
-  /** The validator's pass: no wchan and oom files (readProcess `light`). */
-  light?: boolean;
+  /** What to leave unread of every process (readProcess). */
+  unread: Unread;
 }
 
 /** Pids claimed at a time from a shared cursor: small enough that the threads end together. */
@@ -221,7 +255,7 @@ export function readWithDeep(
   out: Process[],
 ): void {
   const { reader, procRoot, users, memo, deep } = scope;
-  const p = readProcess(reader, procRoot, pid, users, memo, scope.light === true);
+  const p = readProcess(reader, procRoot, pid, users, memo, scope.unread);
   if (p === null) return;
   if (deep) p.deep = readDeep(reader, `${procRoot}/${pid}`, pid, p.kernelThread);
   out.push(p);

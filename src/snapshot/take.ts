@@ -11,7 +11,7 @@ import { querySystemUnits } from './systemd.js';
 import { parseLocks, parsePasswd, parseStat } from './parse.js';
 import { cgroupId, cgroupResolver, v1HierarchyOf } from './query.js';
 import { readAllProcesses } from './parallel.js';
-import { threadsAmong, type ReadMemo } from './process.js';
+import { LIGHT, threadsAmong, type ReadMemo, type Unread } from './process.js';
 import { pipelineMembers, selectDeepPids } from './select.js';
 import { applySamples, type LightSample } from './sample.js';
 
@@ -34,6 +34,12 @@ export interface SnapshotOptions {
    * reads those with withDetails() once the command is judged.
    */
   light?: boolean;
+  /**
+   * Leave these of every process null (with `light`, besides wchan and the OOM scores):
+   * diagnose leaves the OOM scores and exe unread, and reads the scores of the processes an
+   * analyzer compares (withDetails).
+   */
+  unread?: Unread;
   /** Milliseconds between the first and last sample; 0 takes one sample (no CPU%). */
   sampleMs: number;
   /** Sample over a window of this many milliseconds (diagnose --for); overrides sampleMs. */
@@ -100,7 +106,11 @@ export async function takeSnapshot(options: SnapshotOptions, clock: SnapshotCloc
   const sampling = windowMs > 0 || options.sampleMs > 0;
   // Sampling: this pass is the first reading of every process, each with the time it was read.
   const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map(), ...(sampling ? { readAt: new Map<number, number>() } : {}) };
-  const { processes } = await readAllProcesses(reader, procRoot, pids, users, memo, { deep: options.deep, light: options.light === true, parallel: options.parallel });
+  const { processes } = await readAllProcesses(reader, procRoot, pids, users, memo, {
+    deep: options.deep,
+    unread: { ...(options.light === true ? LIGHT : {}), ...options.unread },
+    parallel: options.parallel,
+  });
   processes.sort((a, b) => a.pid - b.pid);
   const init = processes.find((p) => p.pid === 1) ?? null;
   const host = readHost(reader, { procRoot, sysRoot, layout, initComm: init?.comm ?? null });

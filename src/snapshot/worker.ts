@@ -17,7 +17,7 @@ parentPort?.once('message', (job: WorkerJob) => {
   const reader = new FsReader();
   const memo: ReadMemo = { cgroups: new Map(), fdTableSizes: new Map(), readAt: new Map() };
   const processes: Process[] = [];
-  readClaimed(shared, job.pids, { reader, procRoot: job.procRoot, users: job.users, memo, deep: job.deep, light: job.light }, processes);
+  readClaimed(shared, job.pids, { reader, procRoot: job.procRoot, users: job.users, memo, deep: job.deep, unread: job.unread }, processes);
   const output: WorkerOutput = { processes, fdTableSizes: [...memo.fdTableSizes], readAt: [...(memo.readAt ?? [])], errors: reader.recorded() };
   parentPort?.postMessage(output);
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { signal } from '../support/proc-fs.js';
 import { listProcesses, readStat, startPidNamespace, startProcess, startStopped, startTermIgnorer, startZombie, stopAll, waitFor } from '../support/procs.js';
+import { runDiagnosis } from '../../src/cli/commands/diagnose.js';
 import { cpuSecondsOf, expectWellFormed, findingFor, liveDiagnosis, rssOf } from './live.js';
 
 afterEach(async () => {
@@ -152,5 +153,19 @@ time.sleep(600)
     // Plenty of memory here: a latent risk, not a warning.
     expect(f).toMatchObject({ severity: 'info', culpritPid: p.pid });
     expect(f.remediation[0]?.command).toBe(`choom -p ${p.pid} -n -500`);
+
+    // The command's own path leaves the OOM scores unread but for what the analyzer compares.
+    const lone = await startProcess('sleep 600 & wait');
+    const sleeper = await waitFor(() => listProcesses().find((q) => q.ppid === lone.pid && q.comm === 'sleep'), { what: 'the lone sleep to start' });
+    const diagnosis = await runDiagnosis({ procRoot: '/proc', sysRoot: '/sys' }, { sampleMs: 0 });
+    const again = findingFor(diagnosis.findings, 'oom-controller-exposed', p.pid);
+    expect(again.remediation.map((r) => [r.command, r.verdict.decision])).toEqual(f.remediation.map((r) => [r.command, r.verdict.decision]));
+    const byPid = new Map(diagnosis.snapshot.processes.map((q) => [q.pid, q]));
+    const workers = f.pids.slice(1);
+    for (const pid of [p.pid, ...workers]) expect(byPid.get(pid)?.oomScore).toEqual(expect.any(Number));
+    expect(byPid.get(p.pid)?.oomScoreAdj).toBe(0);
+    // A process that supervises nothing, under one that supervises nothing, keeps its scores unread; no exe is read.
+    expect(byPid.get(sleeper.pid)).toMatchObject({ oomScore: null, oomScoreAdj: null, exe: null });
+    expect(diagnosis.snapshot.processes.every((q) => q.exe === null)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { loadSnapshotFile } from '../../src/snapshot/load.js';
 import { indexSnapshot } from '../../src/snapshot/query.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { SnapshotSchema } from '../../src/snapshot/schema.js';
-import { withDetails } from '../../src/snapshot/process.js';
+import { oomScoreReader, withDetails } from '../../src/snapshot/process.js';
 import { takeSnapshot, type SnapshotOptions } from '../../src/snapshot/take.js';
 import { createV1Cgroup, removeAllCgroups } from '../support/cgroups.js';
 import { readStat, readState, readStatus } from '../support/proc-fs.js';
@@ -118,6 +118,20 @@ describe('snapshot of real processes', () => {
     expect(proc(detailed, stopped.pid).oomScoreAdj).toBe(0);
     expect(proc(detailed, stopped.pid).oomScore).not.toBeNull();
     expect(proc(detailed, other.pid)).toBe(proc(light, other.pid));
+  });
+
+  it('unread leaves the OOM scores and exe unread (wchan is read), and oomScoreReader reads the scores of a process', async () => {
+    const stopped = await startStopped();
+    const lean = await snap({ unread: { oom: true, exe: true }, forAnalysis: false });
+    expect(lean.processes.every((p) => p.oomScore === null && p.oomScoreAdj === null && p.exe === null)).toBe(true);
+    expect(proc(lean, stopped.pid).wchan ?? '').toMatch(/signal_stop|do_signal_stop|get_signal/);
+    const reader = oomScoreReader('/proc');
+    expect(reader.read(proc(lean, stopped.pid))).toEqual({ oomScore: Number(readFileSync(`/proc/${stopped.pid}/oom_score`, 'utf8')), oomScoreAdj: 0 });
+    // A pid that now names another process (another start time) is not read as the one in the snapshot.
+    expect(reader.read({ ...proc(lean, stopped.pid), startTime: 1 })).toBeNull();
+    await stopAll();
+    expect(reader.read(proc(lean, stopped.pid))).toBeNull();
+    expect(reader.errors()).toEqual([]);
   });
 
   it('a thread id asked for is recorded as a thread of its process, which is read instead (pids, and withDetails)', async () => {

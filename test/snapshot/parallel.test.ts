@@ -103,14 +103,17 @@ describe('the built worker thread (dist/bundle/worker.cjs, what procdoc starts)'
   it('reads the pids it claims and sends them back', async () => {
     const worker = new Worker(join(ROOT, 'dist/bundle/worker.cjs'));
     try {
-      const job: WorkerJob = { procRoot: '/proc', users: new Map([[0, 'root']]), pids: [1, process.pid], shared: new SharedArrayBuffer(8), deep: false, light: false };
+      const job: WorkerJob = { procRoot: '/proc', users: new Map([[0, 'root']]), pids: [1, process.pid], shared: new SharedArrayBuffer(8), deep: false, unread: { oom: true, exe: true } };
       const output = await new Promise<WorkerOutput>((resolve, reject) => {
         worker.once('message', resolve);
         worker.once('error', reject);
         worker.postMessage(job);
       });
       expect(output.processes.map((p) => p.pid).sort((a, b) => a - b)).toEqual([1, process.pid]);
-      expect(output.processes.find((p) => p.pid === process.pid)?.comm).toBe(readFileSync(`/proc/${process.pid}/comm`, 'utf8').trim());
+      const self = output.processes.find((p) => p.pid === process.pid);
+      expect(self?.comm).toBe(readFileSync(`/proc/${process.pid}/comm`, 'utf8').trim());
+      // What the job leaves unread stays null; the rest of the cheap tier is read.
+      expect(self).toMatchObject({ oomScore: null, oomScoreAdj: null, exe: null, uid: process.getuid?.() });
     } finally {
       await worker.terminate();
     }

@@ -3,7 +3,8 @@ import { analyze, worstSeverity } from '../../analyzers/diagnose.js';
 import type { Finding } from '../../analyzers/finding.js';
 import { judge, type CommandChecker } from '../../analyzers/judge.js';
 import { renderDiagnoseText, toDiagnoseJson } from '../../analyzers/report.js';
-import { parseThresholdOverrides, THRESHOLD_NAMES, type Thresholds } from '../../analyzers/thresholds.js';
+import { withSupervisorOomScores } from '../../analyzers/oom-controller-exposed.js';
+import { parseThresholdOverrides, resolveThresholds, THRESHOLD_NAMES, type Thresholds } from '../../analyzers/thresholds.js';
 import { isProcdocError, ProcdocError } from '../../errors.js';
 import type { Snapshot } from '../../snapshot/schema.js';
 import type { SnapshotOptions } from '../../snapshot/take.js';
@@ -44,7 +45,16 @@ export interface DiagnosisRequest {
   /** Milliseconds between the two samples of a plain diagnose. */
   sampleMs?: number;
   thresholds?: Partial<Thresholds>;
+  /**
+   * Read every file of every process. Without it, the OOM scores and exe (three of the eight
+   * reads, which the analyzers do not use) are left unread, and the scores read only for the
+   * processes an analyzer compares; --explain reads all, as the LLM's context shows them.
+   */
+  readAll?: boolean;
 }
+
+/** What a live diagnosis leaves unread of every process (SnapshotOptions.unread). */
+const UNREAD_FOR_ANALYSIS = { oom: true, exe: true } as const;
 
 export interface Diagnosis {
   snapshot: Snapshot;
@@ -102,6 +112,7 @@ export async function runDiagnosis(globals: Pick<GlobalOptions, 'procRoot' | 'sy
           sampleMs: live ? (request.sampleMs ?? 300) : 0,
           ...(request.forMs !== undefined && live ? { windowMs: request.forMs } : {}),
           serviceManager: live,
+          ...(request.readAll === true ? {} : { unread: UNREAD_FOR_ANALYSIS }),
         });
   if (request.pid !== undefined && !snapshot.processes.some((p) => p.pid === request.pid)) {
     throw await pidNotFound(
@@ -111,14 +122,23 @@ export async function runDiagnosis(globals: Pick<GlobalOptions, 'procRoot' | 'sy
       request.from === undefined ? globals.procRoot : null,
     );
   }
-  const drafts = analyze(snapshot, {
+  const analyzed = request.from === undefined && request.readAll !== true ? await withScoresCompared(snapshot, request, globals.procRoot) : snapshot;
+  const drafts = analyze(analyzed, {
     ...(request.thresholds ? { thresholds: request.thresholds } : {}),
     ...(request.pid !== undefined ? { focusPid: request.pid } : {}),
   });
   // The validator (a shell parser in WebAssembly) is loaded only when there is a command to judge.
   const validator: CommandChecker = drafts.some((d) => d.remediation.length > 0) ? await deps.loadValidator().catch(cannotJudge) : NOTHING_TO_JUDGE;
-  const findings = judge(drafts, validator, snapshot);
-  return { snapshot, findings, focusPid: request.pid };
+  const findings = judge(drafts, validator, analyzed);
+  return { snapshot: analyzed, findings, focusPid: request.pid };
+}
+
+/** A live snapshot that left the OOM scores unread, with those the analyzers compare. */
+async function withScoresCompared(snapshot: Snapshot, request: DiagnosisRequest, procRoot: string): Promise<Snapshot> {
+  const reader = (await import('../../snapshot/process.js')).oomScoreReader(procRoot);
+  const scored = withSupervisorOomScores(snapshot, resolveThresholds(request.thresholds), (p) => reader.read(p));
+  const errors = reader.errors();
+  return errors.length === 0 ? scored : { ...scored, errors: [...scored.errors, ...errors] };
 }
 
 /** Monitoring-plugin convention: 0 OK, 1 warning, 2 critical (3, could not diagnose, comes from errors). */
@@ -169,6 +189,7 @@ Examples:
           ...(flags.for !== undefined ? { forMs: flags.for } : {}),
           sampleMs: flags.sample,
           thresholds,
+          readAll: flags.explain === true,
         },
         deps,
       );
