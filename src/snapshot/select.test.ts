@@ -41,4 +41,12 @@ describe('selectDeepPids', () => {
     expect(deep.has(50)).toBe(true);
     expect(deep.has(90)).toBe(true);
   });
+
+  it('reads the fds of a process that blocks SIGTERM, however small: they tell whether a signalfd takes it', () => {
+    const signals = { pending: [], shdPending: [], blocked: ['SIGTERM'], ignored: [], caught: [] };
+    const blocker = fakeProcess({ pid: 95, ppid: 1, pgid: 95, comm: 'daemon', rss: 4096, signals });
+    const big = Array.from({ length: 12 }, (_, i) => fakeProcess({ pid: 200 + i, ppid: 1, pgid: 200 + i, rss: 2 ** 30 }));
+    expect(selectDeepPids([...all, ...big, blocker], []).has(95)).toBe(true);
+    expect(selectDeepPids([...all, ...big, { ...blocker, signals: { ...signals, blocked: ['SIGINT'] } }], []).has(95)).toBe(false);
+  });
 });

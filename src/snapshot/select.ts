@@ -5,8 +5,9 @@ const TOP_CONSUMERS = 10;
 /**
  * Which processes get the deep tier without --deep: those named, members of process
  * groups and sessions that look stuck (a pipeline), processes in D or T state and their
- * groups, parents of zombies, top consumers of CPU and memory, and processes with descriptors
- * near their limit. Pure.
+ * groups, parents of zombies, top consumers of CPU and memory, processes with descriptors
+ * near their limit, and those that block SIGTERM (whether a signalfd takes it is in their
+ * fds). Pure.
  */
 export function selectDeepPids(
   processes: readonly Process[],
@@ -19,6 +20,7 @@ export function selectDeepPids(
     if (p.kernelThread) continue;
     if (p.state === 'Z' && p.ppid > 0) out.add(p.ppid);
     if (fdHeavy.has(p.pid)) out.add(p.pid);
+    if (p.signals?.blocked.includes('SIGTERM') === true) out.add(p.pid);
   }
   const user = processes.filter((p) => !p.kernelThread);
   for (const p of [...user].sort((a, b) => b.rss - a.rss).slice(0, TOP_CONSUMERS)) out.add(p.pid);

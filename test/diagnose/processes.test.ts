@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { signal } from '../support/proc-fs.js';
+import { readStatus, signal } from '../support/proc-fs.js';
 import { listProcesses, readStat, startPidNamespace, startProcess, startStopped, startTermIgnorer, startZombie, stopAll, waitFor } from '../support/procs.js';
 import { runDiagnosis } from '../../src/cli/commands/diagnose.js';
 import { cpuSecondsOf, expectWellFormed, findingFor, liveDiagnosis, rssOf } from './live.js';
@@ -65,6 +65,22 @@ describe('diagnose on real processes', () => {
     const f = findingFor(findings, 'sigterm-ignored', p.pid);
     expect(f.severity).toBe('info');
     expect(f.evidence[0]).toEqual({ source: `/proc/${p.pid}/status`, field: 'SigIgn has SIGTERM', value: true });
+  });
+
+  it('notes a process that blocks SIGTERM without a signalfd, though ten processes are bigger', async () => {
+    // Ten bigger processes, so that it is not among the top consumers, whose fds are read anyway.
+    const ballast = await startProcess(`for i in $(seq 10); do python3 -c "b = b'x' * (40 << 20); import time; time.sleep(600)" & done; wait`);
+    await waitFor(() => listProcesses().filter((q) => q.ppid === ballast.pid && rssOf(q.pid) > 40 * 2 ** 20).length === 10, {
+      timeoutMs: 20_000,
+      what: 'ten processes of 40 MiB',
+    });
+    const p = await startProcess(`exec python3 -c "import signal, time; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); time.sleep(600)"`);
+    await waitFor(() => (BigInt(`0x${readStatus(p.pid)?.SigBlk ?? '0'}`) & (1n << 14n)) !== 0n, { what: 'python to block SIGTERM' });
+    const { snapshot, findings } = await liveDiagnosis({ sampleMs: 0 });
+    const bigger = snapshot.processes.filter((q) => !q.kernelThread && q.rss > (snapshot.processes.find((x) => x.pid === p.pid)?.rss ?? 0));
+    expect(bigger.length).toBeGreaterThanOrEqual(10);
+    const f = findingFor(findings, 'sigterm-ignored', p.pid);
+    expect(f.title).toBe(`python3 (${p.pid}) blocks SIGTERM`);
   });
 
   it('warns about PID 1 of a PID namespace that does not handle SIGTERM', async () => {
