@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsReader } from './read.js';
@@ -46,6 +46,25 @@ describe('FsReader.textInBackground', () => {
       expect(reader.errors()).toEqual([{ path: dir, code: 'EISDIR', message: 'read failed (EISDIR)' }]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('FsReader.fdCount', () => {
+  it("counts a process's open descriptors from /proc in one stat(), and counts nothing in a fixture tree", () => {
+    const reader = new FsReader();
+    // This process's own count, as /proc lists it (the listing opens one descriptor of its own while it reads).
+    const listed = readdirSync(`/proc/${process.pid}/fd`).length;
+    expect(Math.abs((reader.fdCount('/proc', `/proc/${process.pid}/fd`) ?? 0) - listed)).toBeLessThanOrEqual(1);
+    expect(reader.fdCount('/proc', '/proc/4194303/fd')).toBeNull();
+    const tree = mkdtempSync(join(tmpdir(), 'procdoc-fdcount-'));
+    try {
+      mkdirSync(join(tree, '42/fd'), { recursive: true });
+      for (const fd of ['0', '1', '2']) writeFileSync(join(tree, '42/fd', fd), '');
+      // A directory on disk has a size of its own, not a count of descriptors.
+      expect(new FsReader().fdCount(tree, join(tree, '42/fd'))).toBeNull();
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
     }
   });
 });

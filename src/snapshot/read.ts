@@ -1,4 +1,4 @@
-import { closeSync, constants, existsSync, lstatSync, openSync, read, readSync, readdirSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, existsSync, lstatSync, openSync, read, readSync, readdirSync, readlinkSync, statfsSync, statSync } from 'node:fs';
 import type { ReadError } from './schema.js';
 
 /** A reader's errors in a form another reader can merge (FsReader.recorded, FsReader.merge). */
@@ -121,6 +121,25 @@ export class FsReader {
     }
   }
 
+  /**
+   * How many descriptors the process of `fdDir` (a /proc/PID/fd) has open, from the size
+   * stat() gives that directory: one call, where listing it takes one per entry. Only procfs
+   * of Linux 6.2 and later counts so (`procRoot` must be a procfs); null where it does not,
+   * or when the process has none, has exited or is not ours to look at.
+   */
+  fdCount(procRoot: string, fdDir: string): number | null {
+    this.procCounts ??= isProcfs(procRoot);
+    if (!this.procCounts) return null;
+    try {
+      const size = statSync(fdDir).size;
+      return size > 0 ? size : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private procCounts: boolean | undefined;
+
   exists(path: string): boolean {
     return existsSync(path);
   }
@@ -222,5 +241,16 @@ function describe(code: string): string {
       return 'the kernel refused the read';
     default:
       return `read failed (${code})`;
+  }
+}
+
+/** The magic number statfs() gives a procfs (PROC_SUPER_MAGIC): a fixture tree's directories have real sizes. */
+const PROC_SUPER_MAGIC = 0x9fa0;
+
+function isProcfs(path: string): boolean {
+  try {
+    return statfsSync(path).type === PROC_SUPER_MAGIC;
+  } catch {
+    return false;
   }
 }

@@ -221,25 +221,42 @@ function assignOwners(
 }
 
 /**
- * Processes whose descriptors come near RLIMIT_NOFILE. The fd table size in status is
- * inherited across fork, so it only says where to look: count the fds there, and read
- * the limit only when the count is large.
+ * Processes whose descriptors may come near RLIMIT_NOFILE: those whose limit is read (one
+ * file each) and found at most twice their open count get the deep tier (fd-near-limit).
+ *
+ * Linux 6.2 and later count a process's descriptors in one stat(). The limit is then read
+ * for every process with 64 or more open, and for the most open of the rest down to 10: a
+ * low limit (`ulimit -n 40`) runs out with few descriptors, but reading every limit on a host
+ * of thousands of workers with a dozen each costs more than the rest of the pass.
+ * Before 6.2, listing every process's fds would cost as much as the pass, so only a table
+ * grown past 512 slots is listed (a smaller one holds at most 256 fds ever open, for this
+ * process or the parent it was forked from: only a soft limit under 512 could be near).
  */
 function fdHeavy(reader: FsReader, procRoot: string, fdTableSizes: ReadonlyMap<number, number>): Set<number> {
-  const out = new Set<number>();
+  const many: { pid: number; open: number }[] = [];
+  const few: { pid: number; open: number }[] = [];
   for (const [pid, size] of fdTableSizes) {
-    // Below 512 slots (at most 256 fds ever open, for this process or the parent it was
-    // forked from) only a soft limit under 512 could be near; such limits are rare, and
-    // counting every process's fds costs as much as the rest of the pass.
-    if (size < 512) continue;
-    const fds = reader.dir(`${procRoot}/${pid}/fd`, pid, true);
-    if (fds === null || fds.length < 64) continue;
+    const dir = `${procRoot}/${pid}/fd`;
+    const open = reader.fdCount(procRoot, dir) ?? (size >= 512 ? (reader.dir(dir, pid, true)?.length ?? 0) : 0);
+    if (open >= FD_MANY) many.push({ pid, open });
+    else if (open >= FD_FEW) few.push({ pid, open });
+  }
+  const most = few.sort((a, b) => b.open - a.open).slice(0, FD_FEW_LIMITS_READ);
+  const out = new Set<number>();
+  for (const { pid, open } of [...many, ...most]) {
     const limits = reader.text(`${procRoot}/${pid}/limits`, pid, true);
     const soft = limits === null ? null : (/^Max open files\s+(\d+)/m.exec(limits)?.[1] ?? null);
-    if (soft === null || fds.length >= Number(soft) * 0.5) out.add(pid);
+    if (soft === null || open >= Number(soft) * 0.5) out.add(pid);
   }
   return out;
 }
+
+/** Open descriptors from which every process's limit is read. */
+const FD_MANY = 64;
+/** Fewer open than this are near no limit worth a finding (fd-near-limit's fdMinOpen is 10 by default). */
+const FD_FEW = 10;
+/** How many processes with FD_FEW to FD_MANY open have their limit read, most open first. */
+const FD_FEW_LIMITS_READ = 64;
 
 function readUsers(reader: FsReader, procRoot: string): Map<number, string> {
   const path = procRoot === '/proc' ? '/etc/passwd' : join(procRoot, '..', 'etc/passwd');

@@ -8,6 +8,18 @@ afterEach(async () => {
   await stopAll();
 });
 
+/**
+ * Ten processes of 40 MiB, so that a small process is not among the top consumers (whose
+ * deep tier is read anyway): what finds it is then what finds it on a host of thousands.
+ */
+async function startBigger(): Promise<void> {
+  const ballast = await startProcess(`for i in $(seq 10); do python3 -c "b = b'x' * (40 << 20); import time; time.sleep(600)" & done; wait`);
+  await waitFor(() => listProcesses().filter((q) => q.ppid === ballast.pid && rssOf(q.pid) > 40 * 2 ** 20).length === 10, {
+    timeoutMs: 20_000,
+    what: 'ten processes of 40 MiB',
+  });
+}
+
 describe('diagnose on real processes', () => {
   it('blames the parent of an unreaped zombie, and never proposes to kill the zombie', async () => {
     const z = await startZombie();
@@ -68,12 +80,7 @@ describe('diagnose on real processes', () => {
   });
 
   it('notes a process that blocks SIGTERM without a signalfd, though ten processes are bigger', async () => {
-    // Ten bigger processes, so that it is not among the top consumers, whose fds are read anyway.
-    const ballast = await startProcess(`for i in $(seq 10); do python3 -c "b = b'x' * (40 << 20); import time; time.sleep(600)" & done; wait`);
-    await waitFor(() => listProcesses().filter((q) => q.ppid === ballast.pid && rssOf(q.pid) > 40 * 2 ** 20).length === 10, {
-      timeoutMs: 20_000,
-      what: 'ten processes of 40 MiB',
-    });
+    await startBigger();
     const p = await startProcess(`exec python3 -c "import signal, time; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); time.sleep(600)"`);
     await waitFor(() => (BigInt(`0x${readStatus(p.pid)?.SigBlk ?? '0'}`) & (1n << 14n)) !== 0n, { what: 'python to block SIGTERM' });
     const { snapshot, findings } = await liveDiagnosis({ sampleMs: 0 });
@@ -90,11 +97,12 @@ describe('diagnose on real processes', () => {
     expect(f).toMatchObject({ severity: 'warning', culpritPid: ns.initPid });
   });
 
-  it('warns when open descriptors approach RLIMIT_NOFILE', async () => {
+  it('warns when open descriptors approach RLIMIT_NOFILE, though ten processes are bigger', async () => {
+    await startBigger();
     // 40 allowed, fds 0-35 open (90%), inherited across exec by sleep.
     const p = await startProcess('ulimit -n 40; for i in $(seq 3 35); do eval "exec $i</dev/null"; done; exec sleep 600');
     await waitFor(() => readStat(p.pid)?.comm === 'sleep', { what: 'sleep to exec' });
-    const { findings } = await liveDiagnosis({ deepPids: [p.pid] });
+    const { findings } = await liveDiagnosis({ sampleMs: 0 });
     const f = findingFor(findings, 'fd-near-limit', p.pid);
     expect(f.severity).toBe('warning');
     expect(f.evidence).toContainEqual({ source: `/proc/${p.pid}/limits`, field: 'Max open files (soft)', value: 40 });
