@@ -21,7 +21,7 @@ export interface ReadMemo {
 
 /**
  * What a pass may leave unread of every process, each left null, for a command that needs it
- * of a few processes only and reads it for those (withDetails): wchan, the OOM scores
+ * of a few processes only and reads it for those (withDetails, oomScoreReader): wchan, the OOM scores
  * (oom_score and oom_score_adj), the executable's path (exe). Three of the eight reads.
  */
 export interface Unread {

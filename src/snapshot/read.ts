@@ -25,6 +25,8 @@ export class FsReader {
   private readonly listed: ReadError[] = [];
   private readonly counted = new Map<string, { code: string; example: string; count: number }>();
   private readonly seen = new Set<string>();
+  /** Whether the /proc read counts descriptors in a stat() of PID/fd (fdCount): known on first use. */
+  private procCounts: boolean | undefined;
 
   /** File contents, or null. ENOENT/ESRCH are silent when `optional` (a file this kernel lacks, a process that exited). */
   text(path: string, pid?: number, optional = false): string | null {
@@ -137,8 +139,6 @@ export class FsReader {
       return null;
     }
   }
-
-  private procCounts: boolean | undefined;
 
   exists(path: string): boolean {
     return existsSync(path);

@@ -37,7 +37,7 @@ export interface SnapshotOptions {
   /**
    * Leave these of every process null (with `light`, besides wchan and the OOM scores):
    * diagnose leaves the OOM scores and exe unread, and reads the scores of the processes an
-   * analyzer compares (withDetails).
+   * analyzer compares (oomScoreReader).
    */
   unread?: Unread;
   /** Milliseconds between the first and last sample; 0 takes one sample (no CPU%). */
