@@ -69,8 +69,8 @@ export function readProcess(
   const nspid = st.NSpid === undefined || st.NSpid === '' || st.NSpid.includes('\t') ? numbersOf(st.NSpid) : [Number(st.NSpid)];
   // stat was read as latin1; comm is UTF-8 bytes, cut at 15 by the kernel.
   const comm = /[\x80-\xff]/.test(stat.comm) ? Buffer.from(stat.comm, 'latin1').toString('utf8') : stat.comm;
-  // FDSize (the fd table size) hints at many descriptors without listing them.
-  memo?.fdTableSizes.set(pid, Number(st.FDSize ?? 0));
+  // FDSize (the fd table size) hints at many descriptors without listing them; a kernel thread has none.
+  if (!kernelThread) memo?.fdTableSizes.set(pid, Number(st.FDSize ?? 0));
   const vol = st.voluntary_ctxt_switches;
   const nonvol = st.nonvoluntary_ctxt_switches;
   return {
@@ -152,11 +152,16 @@ export function withDetails(snapshot: Snapshot, pids: Iterable<number>, procRoot
   const processes = snapshot.processes.map((p) => {
     if (!wanted.has(p.pid)) return p;
     const dir = `${procRoot}/${p.pid}`;
-    const stat = reader.text(`${dir}/stat`, p.pid, true);
-    if (stat === null || parseStat(stat)?.startTime !== p.startTime) return p;
+    if (!stillThere(reader, dir, p)) return p;
     return { ...p, ...readDetails(reader, dir, p.pid, p.kernelThread, {}) };
   });
   return { ...snapshot, processes, threads: [...snapshot.threads, ...threads], errors: [...snapshot.errors, ...reader.errors()] };
+}
+
+/** Whether `p` still runs at `dir`: not exited, and its pid not taken by another process (another start time). */
+function stillThere(reader: FsReader, dir: string, p: Process): boolean {
+  const stat = reader.text(`${dir}/stat`, p.pid, true);
+  return stat !== null && parseStat(stat)?.startTime === p.startTime;
 }
 
 export type OomScores = Pick<Process, 'oomScore' | 'oomScoreAdj'>;
@@ -174,8 +179,7 @@ export function oomScoreReader(procRoot: string): OomScoreReader {
   return {
     read(p) {
       const dir = `${procRoot}/${p.pid}`;
-      const stat = reader.text(`${dir}/stat`, p.pid, true);
-      if (stat === null || parseStat(stat)?.startTime !== p.startTime) return null;
+      if (!stillThere(reader, dir, p)) return null;
       const { oomScore, oomScoreAdj } = readDetails(reader, dir, p.pid, p.kernelThread, { wchan: true });
       return { oomScore, oomScoreAdj };
     },

@@ -101,6 +101,8 @@ export async function runDiagnosis(globals: Pick<GlobalOptions, 'procRoot' | 'sy
     throw new ProcdocError('usage', `--for must be between 1ms and 10m, got ${request.forMs} ms.`, { hint: 'Example: --for 30s' });
   }
   const live = globals.procRoot === '/proc';
+  // A snapshot taken here leaves the OOM scores and exe unread unless all is asked for; the scores an analyzer compares are read below.
+  const lean = request.from === undefined && request.readAll !== true;
   const snapshot =
     request.from !== undefined
       ? await deps.loadSnapshotFile(request.from)
@@ -112,7 +114,7 @@ export async function runDiagnosis(globals: Pick<GlobalOptions, 'procRoot' | 'sy
           sampleMs: live ? (request.sampleMs ?? 300) : 0,
           ...(request.forMs !== undefined && live ? { windowMs: request.forMs } : {}),
           serviceManager: live,
-          ...(request.readAll === true ? {} : { unread: UNREAD_FOR_ANALYSIS }),
+          ...(lean ? { unread: UNREAD_FOR_ANALYSIS } : {}),
         });
   if (request.pid !== undefined && !snapshot.processes.some((p) => p.pid === request.pid)) {
     throw await pidNotFound(
@@ -122,7 +124,7 @@ export async function runDiagnosis(globals: Pick<GlobalOptions, 'procRoot' | 'sy
       request.from === undefined ? globals.procRoot : null,
     );
   }
-  const analyzed = request.from === undefined && request.readAll !== true ? await withScoresCompared(snapshot, request, globals.procRoot) : snapshot;
+  const analyzed = lean ? await withScoresCompared(snapshot, request, globals.procRoot) : snapshot;
   const drafts = analyze(analyzed, {
     ...(request.thresholds ? { thresholds: request.thresholds } : {}),
     ...(request.pid !== undefined ? { focusPid: request.pid } : {}),
