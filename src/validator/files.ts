@@ -2,6 +2,7 @@ import { cgroupId } from '../snapshot/query.js';
 import { add, describeAimed, effect, readOnly, usesDetails, type Acc, type JudgeContext, type LimitEffect } from './acc.js';
 import { describeLimit, fileLimitValue, limitFile, type LimitFile } from './limits.js';
 import { touchProcess } from './targets.js';
+import { each, type Call, type CommandTable } from './call.js';
 
 const HARMLESS = /^\/dev\/(null|stdout|stderr|tty|fd\/\d+|zero)$/;
 const DISKS = /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|dm-|md|loop|mapper\/|disk\/|sr|mem$|kmem$|port$)/;
@@ -305,3 +306,30 @@ export function judgeRecursiveMode(name: string, args: readonly string[], acc: A
   }
   add(acc, 'state-change', `${name} changes ${paths.join(' ') || 'files'}.`);
 }
+
+/** cp, install, ln, rsync: the destination is written. */
+function copy({ name, args, globs, ctx, acc }: Call): void {
+  const operands = args.filter((a) => !a.startsWith('-'));
+  const dest = operands.at(-1);
+  if (dest === undefined || operands.length < 2) return void add(acc, 'unparseable', `${name} needs a source and a destination.`);
+  judgeWrite(dest, globs[args.lastIndexOf(dest)] ?? false, null, ctx, acc, `${name} writes`);
+}
+
+function tee({ args, globs, ctx, acc, opts }: Call): void {
+  const files = args.filter((a) => !a.startsWith('-'));
+  if (files.length === 0) return readOnly(acc, 'tee');
+  for (const f of files) judgeWrite(f, globs[args.indexOf(f)] ?? false, opts.stdin, ctx, acc, args.some((a) => a === '-a' || a === '--append') ? 'Appends to' : 'Writes');
+}
+
+/** The files family: writing, moving, deleting files, their modes, and the disks under them. */
+export const FILE_COMMANDS: CommandTable = {
+  tee,
+  dd: ({ args, ctx, acc }) => judgeDd(args, ctx, acc),
+  rm: ({ args, globs, acc }) => judgeRm(args, globs, acc),
+  ...each(['chmod', 'chown', 'chgrp', 'chattr', 'setfacl'], ({ name, args, acc }) => judgeRecursiveMode(name, args, acc)),
+  mv: ({ args, globs, ctx, acc }) => judgeMove(args, globs, ctx, acc),
+  ...each(['cp', 'install', 'ln', 'rsync'], copy),
+  ...each(['truncate', 'touch', 'mkdir', 'rmdir', 'unlink', 'mkfifo', 'mknod'], ({ name, args, ctx, acc }) => {
+    for (const f of args.filter((a) => !a.startsWith('-'))) judgeWrite(f, false, null, ctx, acc, name);
+  }),
+};

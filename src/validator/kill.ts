@@ -3,6 +3,7 @@ import { add, alt, readOnly, target, type Acc, type JudgeContext } from './acc.j
 import { SIGNAL, parseSignal, signalName } from './signals.js';
 import { existing, isSelf, matchable, signalProcess } from './targets.js';
 import { quoteArgv } from './parse.js';
+import { each, type CommandTable } from './call.js';
 
 const BROAD_COUNT = 5;
 
@@ -506,3 +507,13 @@ export function judgeKillall5(acc: Acc): void {
   add(acc, 'broadcast-kill', 'killall5 signals every process except those in the caller\'s session and kernel threads: it is a shutdown tool. Name the PIDs, or use the unit or process group.');
 }
 
+
+/** The signals family: kill and the programs that pick processes by name or user. */
+export const SIGNAL_COMMANDS: CommandTable = {
+  kill: ({ args, ctx, acc }) => judgeKill(args, ctx, acc),
+  ...each(['pkill', 'pgrep'], ({ name, args, ctx, acc }) => judgePkill(name as 'pkill' | 'pgrep', args, ctx, acc)),
+  killall: ({ args, ctx, acc }) => judgeKillall(args, ctx, acc),
+  killall5: ({ acc }) => judgeKillall5(acc),
+  skill: ({ args, ctx, acc }) => judgeSkill(args, ctx, acc),
+  ...each(['snice', 'xkill', 'tkill'], ({ name, acc }) => add(acc, 'broad-match', `${name} selects processes by loose criteria (user, terminal, command); use kill with PIDs, or pkill -x, so the targets can be checked.`)),
+};

@@ -3,6 +3,7 @@ import { add, alt, effect, readOnly, target, type Acc, type JudgeContext, type L
 import { describeLimit, ownCgroup, unitLimitSetting, unitLimitValue } from './limits.js';
 import { SIGNAL, parseSignal, signalName } from './signals.js';
 import { isSelf } from './targets.js';
+import { each, type CommandTable } from './call.js';
 
 const READ_VERBS = new Set([
   'status', 'show', 'cat', 'list-units', 'list-unit-files', 'list-timers', 'list-sockets', 'list-dependencies', 'list-jobs',
@@ -247,3 +248,9 @@ export function judgeService(args: readonly string[], ctx: JudgeContext, acc: Ac
   if (name === undefined || verb === undefined) return void add(acc, 'unparseable', `${via}: give a service name and an action (status, restart, …).`);
   judgeSystemctl([verb === 'force-reload' ? 'reload' : verb, name], ctx, acc, via === 'service' ? 'service' : via);
 }
+
+/** The services family: systemctl, and the SysV service wrappers that end up in it. */
+export const SERVICE_COMMANDS: CommandTable = {
+  systemctl: ({ args, ctx, acc }) => judgeSystemctl(args, ctx, acc),
+  ...each(['service', 'invoke-rc.d'], ({ args, ctx, acc }) => judgeService(args, ctx, acc, 'service')),
+};

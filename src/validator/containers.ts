@@ -1,97 +1,14 @@
-import type { Process } from '../snapshot/schema.js';
-import { add, alt, describeAimed, readOnly, target, type Acc, type JudgeContext } from './acc.js';
+import { add, alt, readOnly, target, type Acc, type JudgeContext } from './acc.js';
+import { each, type CommandTable } from './call.js';
 import { SIGNAL, parseSignal } from './signals.js';
-import { touchProcess } from './targets.js';
 
-/** A process a scheduling tool is aimed at, and how messages name it (a thread id names that thread). */
-interface Aimed {
-  p: Process;
-  who: string;
-}
-
-/** PIDs, process groups or users a scheduling tool is aimed at. */
-function aimed(kind: 'pid' | 'pgrp' | 'user', ids: string[], ctx: JudgeContext, acc: Acc, what: string): Aimed[] {
-  const out: Aimed[] = [];
-  const of = (p: Process): Aimed => ({ p, who: `${p.pid} (${p.comm})` });
-  for (const id of ids) {
-    if (kind === 'pid') {
-      if (!/^\d+$/.test(id)) {
-        add(acc, 'unparseable', `${what}: "${id}" is not a PID.`);
-        continue;
-      }
-      const p = touchProcess(Number(id), ctx, acc, what);
-      if (p) out.push({ p, who: describeAimed(Number(id), p, '') });
-    } else if (kind === 'pgrp') {
-      const members = ctx.idx.group(Number(id));
-      if (members.length === 0) add(acc, 'target-not-found', `There is no process group ${id} now.`);
-      for (const p of members) {
-        target(acc, p);
-        out.push(of(p));
-      }
-    } else {
-      const members = ctx.idx.snapshot.processes.filter((p) => p.user === id || String(p.uid) === id);
-      add(acc, 'broad-match', `${what} for user ${id} hits all ${members.length} of their processes. Name the PIDs.`);
-      for (const p of members.slice(0, 20)) target(acc, p);
-      out.push(...members.map(of));
-    }
-  }
-  return out;
-}
-
-export function judgeRenice(args: readonly string[], ctx: JudgeContext, acc: Acc): void {
-  let kind: 'pid' | 'pgrp' | 'user' = 'pid';
-  let priority: number | null = null;
-  const ids: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '-n' || a === '--priority' || a === '--relative') priority = Number(args[++i]);
-    else if (a === '-p' || a === '--pid') kind = 'pid';
-    else if (a === '-g' || a === '--pgrp') kind = 'pgrp';
-    else if (a === '-u' || a === '--user') kind = 'user';
-    else if (priority === null && /^[+-]?\d+$/.test(a)) priority = Number(a);
-    else ids.push(a);
-  }
-  if (priority === null || Number.isNaN(priority) || ids.length === 0) return void add(acc, 'unparseable', 'renice: give a priority and at least one PID (renice -n 5 -p PID).');
-  const hit = aimed(kind, ids, ctx, acc, 'renice');
-  if (hit.length > 0) add(acc, 'state-change', `Sets the nice value of ${hit.map((a) => a.who).slice(0, 6).join(', ')} to ${priority}${priority < 0 ? ': it will take CPU from everything else' : ''}.`);
-}
-
-/** ionice -p PID / chrt -p PID / taskset -p: query forms are read-only, setting forms change the target. */
-export function judgeSchedTool(name: 'ionice' | 'chrt' | 'taskset', args: readonly string[], ctx: JudgeContext, acc: Acc, kind: 'pid' | 'pgrp' | 'user' = 'pid'): void {
-  const positional = args.filter((a, i) => !a.startsWith('-') && !(name === 'ionice' && ['-c', '-n', '--class', '--classdata'].includes(args[i - 1] ?? '')) && !(name === 'chrt' && ['-T', '-P', '-D'].includes(args[i - 1] ?? '')));
-  const setting = name === 'taskset' ? positional.length > 1 : name === 'chrt' ? positional.length > 1 : args.some((a) => ['-c', '-n', '--class', '--classdata'].includes(a) || /^-[cn]\d/.test(a));
-  const pids = name === 'ionice' ? positional : positional.slice(-1);
-  if (!setting) return readOnly(acc, `${name} -p`);
-  const hit = aimed(kind, pids, ctx, acc, name);
-  const realtime = (name === 'chrt' && !args.some((a) => /^-(o|b|i|d)$|^--(other|batch|idle|deadline)$/.test(a))) || (name === 'ionice' && args.some((a, i) => (a === '-c' || a === '--class') && ['1', 'realtime'].includes(args[i + 1] ?? '')) || args.includes('-c1'));
-  if (hit.length === 0) return;
-  const who = `${hit.slice(0, 6).map((a) => a.who).join(', ')}${hit.length > 6 ? `, … (${hit.length} in all)` : ''}`;
-  if (realtime) add(acc, 'realtime-policy', `${name} gives ${who} a real-time ${name === 'ionice' ? 'I/O class' : 'scheduling policy'}: if it spins it starves everything else on its CPUs, the shell you would fix it from included.`);
-  else add(acc, 'state-change', `${name} changes how ${who} is scheduled${name === 'taskset' ? ' (which CPUs it may run on)' : ''}.`);
-}
-
-/** choom -p PID -n ADJ. */
-export function judgeChoom(args: readonly string[], acc: Acc, write: (pid: string, value: string | null) => void): void {
-  const pidIdx = args.findIndex((a) => a === '-p' || a === '--pid');
-  const adjIdx = args.findIndex((a) => a === '-n' || a === '--adjust');
-  if (pidIdx < 0) return void add(acc, 'unknown-command', 'choom without -p runs a command with another oom_score_adj; check the command by itself.');
-  const pid = args[pidIdx + 1] ?? '';
-  if (adjIdx < 0) return readOnly(acc, 'choom -p');
-  write(pid, args[adjIdx + 1] ?? null);
-}
-
-/** strace -p, gdb -p, cpulimit -p: attaching to a process stops or changes it. */
-export function judgeAttach(name: string, pid: string, ctx: JudgeContext, acc: Acc): void {
-  if (!/^\d+$/.test(pid)) return void add(acc, 'unparseable', `${name}: "${pid}" is not a PID.`);
-  const p = touchProcess(Number(pid), ctx, acc, `attaching ${name}`);
-  if (p) add(acc, 'state-change', `${name} attaches to ${describeAimed(Number(pid), p)} with ptrace: it is paused at every event while traced, and slows it down.`);
-}
+// The containers family: docker, podman, nerdctl, crictl, kubectl.
 
 const DOCKER_READ = new Set(['ps', 'inspect', 'logs', 'top', 'stats', 'images', 'info', 'version', 'events', 'port', 'diff', 'history', 'ls', 'list', 'df', 'search', 'healthcheck']);
 const DOCKER_STOP = new Set(['stop', 'kill', 'restart', 'pause', 'unpause', 'rm', 'start', 'update', 'wait']);
 
 /** docker / podman: reading is allowed; stop and kill are judged against the container's processes. */
-export function judgeContainerCli(name: string, args: readonly string[], ctx: JudgeContext, acc: Acc): void {
+function judgeContainerCli(name: string, args: readonly string[], ctx: JudgeContext, acc: Acc): void {
   const positional: string[] = [];
   let signal: number | null = null;
   let remote = false;
@@ -143,7 +60,7 @@ export function judgeContainerCli(name: string, args: readonly string[], ctx: Ju
   }
 }
 
-export function judgeKubectl(args: readonly string[], acc: Acc): void {
+function judgeKubectl(args: readonly string[], acc: Acc): void {
   const positional = args.filter((a, i) => !a.startsWith('-') && !['-n', '--namespace', '-l', '--selector', '-o', '--output', '-c', '--container', '--context', '--kubeconfig'].includes(args[i - 1] ?? ''));
   const [verb, kind, ...names] = positional;
   const read = ['get', 'describe', 'logs', 'top', 'explain', 'version', 'api-resources', 'api-versions', 'cluster-info', 'events', 'auth', 'config', 'diff', 'wait'];
@@ -165,3 +82,14 @@ export function judgeKubectl(args: readonly string[], acc: Acc): void {
   }
   add(acc, 'state-change', `kubectl ${verb} changes the cluster.`);
 }
+
+export const CONTAINER_COMMANDS: CommandTable = {
+  ...each(['docker', 'podman', 'nerdctl'], ({ name, args, ctx, acc }) => judgeContainerCli(name, args, ctx, acc)),
+  crictl: ({ args, acc }) => {
+    const verb = args.find((a) => !a.startsWith('-'));
+    if (verb === undefined || ['ps', 'pods', 'inspect', 'inspectp', 'logs', 'stats', 'images', 'info', 'version'].includes(verb)) return readOnly(acc, `crictl ${verb ?? ''}`.trim());
+    if (verb === 'exec' || verb === 'run' || verb === 'runp') return void add(acc, 'shell-indirection', `crictl ${verb} runs a program inside a container, which this snapshot cannot judge.`);
+    add(acc, 'signal-to-container', `crictl ${verb} acts on containers or pods; kubelet may recreate them.`);
+  },
+  ...each(['kubectl', 'oc'], ({ args, acc }) => judgeKubectl(args, acc)),
+};
