@@ -63,8 +63,11 @@ function judgeContainerCli(name: string, args: readonly string[], ctx: JudgeCont
 function judgeKubectl(args: readonly string[], acc: Acc): void {
   const positional = args.filter((a, i) => !a.startsWith('-') && !['-n', '--namespace', '-l', '--selector', '-o', '--output', '-c', '--container', '--context', '--kubeconfig'].includes(args[i - 1] ?? ''));
   const [verb, kind, ...names] = positional;
-  const read = ['get', 'describe', 'logs', 'top', 'explain', 'version', 'api-resources', 'api-versions', 'cluster-info', 'events', 'auth', 'config', 'diff', 'wait'];
+  const read = ['get', 'describe', 'logs', 'top', 'explain', 'version', 'api-resources', 'api-versions', 'cluster-info', 'events', 'diff', 'wait'];
   if (verb === undefined || read.includes(verb)) return readOnly(acc, `kubectl ${verb ?? ''}`.trim());
+  // config and auth are groups: some of their verbs write (config set-context, auth reconcile).
+  if ((verb === 'config' && ['view', 'get-contexts', 'current-context', 'get-clusters', 'get-users'].includes(kind ?? '')) || (verb === 'auth' && ['can-i', 'whoami'].includes(kind ?? ''))) return readOnly(acc, `kubectl ${verb} ${kind}`);
+  if (verb === 'config' || verb === 'auth') return void add(acc, 'state-change', `kubectl ${verb} ${kind ?? ''} changes ${verb === 'config' ? 'the kubeconfig file (contexts, credentials)' : 'RBAC objects in the cluster'}.`);
   if (['exec', 'run', 'debug', 'attach', 'cp', 'port-forward', 'proxy'].includes(verb)) {
     add(acc, 'shell-indirection', `kubectl ${verb} runs or opens something inside the cluster, which this snapshot cannot judge.`);
     return;
