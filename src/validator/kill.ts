@@ -1,5 +1,6 @@
 import type { Process } from '../snapshot/schema.js';
-import { add, alt, readOnly, target, type Acc, type JudgeContext } from './acc.js';
+import { add, alt, merge, newAcc, readOnly, target, type Acc, type JudgeContext } from './acc.js';
+import { getopt, type OptionGrammar } from './getopt.js';
 import { SIGNAL, parseSignal, signalName } from './signals.js';
 import { existing, isSelf, matchable, signalProcess } from './targets.js';
 import { quoteArgv } from './parse.js';
@@ -38,15 +39,38 @@ function misreadGroup(spec: string, sig: number, acc: Acc): void {
   alt(acc, `kill -${name} -- ${spec}`);
 }
 
-/** kill in all its spellings (bash builtin, procps and util-linux). */
+/** A signal and the operand it goes to, as one reading of a kill command sends it. */
+interface Send {
+  sig: number;
+  spec: string;
+}
+
+const sendKey = (s: Send): string => `${s.sig}:${/^[-+]?\d+$/.test(s.spec) ? Number(s.spec) : s.spec}`;
+
+/**
+ * kill in all its spellings: bash's builtin (and util-linux's kill, which also stops at the
+ * first PID), then procps-ng's kill program, which reads options after the PIDs too. Where
+ * they differ the verdict carries both readings' hits.
+ */
 export function judgeKill(args: readonly string[], ctx: JudgeContext, acc: Acc): void {
+  const judged = judgeBuiltinKill(args, ctx, acc);
+  judgeProgramReading(args, judged, ctx, acc);
+}
+
+/**
+ * bash's builtin: options up to the first PID (-s/-n SIG, -sSIG, -nNUM, and one -SIG), then
+ * every word is a PID, -N a process group. Returns what it sends, to tell the kill program's
+ * reading apart.
+ */
+function judgeBuiltinKill(args: readonly string[], ctx: JudgeContext, acc: Acc): Set<string> {
+  const sends = new Set<string>();
   let sig: number | null = null;
   let dashdash = false;
   let i = 0;
   const first = args[0];
   if (first !== undefined && (first === '-l' || first === '-L' || first === '--list' || first === '--table' || first.startsWith('--list='))) {
     readOnly(acc, 'kill -l');
-    return;
+    return sends;
   }
   for (; i < args.length; i++) {
     const a = args[i]!;
@@ -57,14 +81,14 @@ export function judgeKill(args: readonly string[], ctx: JudgeContext, acc: Acc):
     }
     if (a === '-s' || a === '-n' || a === '--signal') {
       const spec = args[++i];
-      if (spec === undefined) return void add(acc, 'unparseable', `kill: ${a} needs a signal after it.`);
+      if (spec === undefined) return add(acc, 'unparseable', `kill: ${a} needs a signal after it.`), sends;
       sig = parseSignal(spec);
-      if (sig === null) return badSignal(acc, spec, 'kill');
+      if (sig === null) return badSignal(acc, spec, 'kill'), sends;
       continue;
     }
     if (a.startsWith('--signal=')) {
       sig = parseSignal(a.slice(9));
-      if (sig === null) return badSignal(acc, a.slice(9), 'kill');
+      if (sig === null) return badSignal(acc, a.slice(9), 'kill'), sends;
       continue;
     }
     if (a === '-a' || a === '--all' || a === '-p' || a === '--pid' || a === '--verbose') continue;
@@ -79,16 +103,17 @@ export function judgeKill(args: readonly string[], ctx: JudgeContext, acc: Acc):
     if (sig === null && a.startsWith('-') && a.length > 1) {
       const parsed = parseSignal(a.slice(1));
       if (parsed === null) {
-        if (!/^-\d+$/.test(a)) return badSignal(acc, a.slice(1), 'kill');
+        if (!/^-\d+$/.test(a)) return badSignal(acc, a.slice(1), 'kill'), sends;
         // The first -N is a signal to the shell's builtin, which rejects it; the kill program may read it as a group.
         const digit = a[1]!;
         if (digit === '1') add(acc, 'broadcast-kill', `Run as the kill program, \`kill ${a}\` becomes kill(-1, SIGTERM): every process you may signal.`);
-        return badSignal(
+        badSignal(
           acc,
           a.slice(1),
           'kill',
           ` (Not so ${PROCPS}: it can read ${a} as process group ${digit} and send it SIGTERM${digit === '1' ? ' — kill -1, every process' : ''}.) To signal process group ${a.slice(1)}, write \`kill -TERM -- ${a}\`.`,
         );
+        return sends;
       }
       sig = parsed;
       continue;
@@ -98,16 +123,125 @@ export function judgeKill(args: readonly string[], ctx: JudgeContext, acc: Acc):
   const signal = sig ?? SIGNAL.TERM;
   const pids = args.slice(i);
   if (pids.length === 0) {
+    if (args.length === 1 && args[0] === '-1') {
+      add(
+        acc,
+        'broadcast-kill',
+        '`kill -1` reads as signal 1 (SIGHUP) with no PID, so bash and the kill program both refuse it; but -1 as a PID means every process you may signal (`kill -TERM -1`), and one more word makes it that. Name the PIDs, or the process group after -- (`kill -TERM -- -PGID`).',
+      );
+      return sends;
+    }
     add(acc, 'unparseable', `kill without a target PID does nothing useful${sig !== null ? ` (here "${args.join(' ')}" reads as signal ${signalName(signal)} with no PID)` : ''}. Give the PID: kill -TERM PID.`);
-    return;
+    return sends;
   }
+  for (const spec of pids) sends.add(sendKey({ sig: signal, spec }));
   if (signal === 0) {
     readOnly(acc, 'kill -0');
-    return;
+    return sends;
   }
   for (const spec of pids) {
     if (!dashdash && /^-\d{2,}$/.test(spec)) misreadGroup(spec, signal, acc);
     signalSpec(spec, signal, 'kill', ctx, acc);
+  }
+  return sends;
+}
+
+/**
+ * procps-ng's kill, as its src/kill.c reads argv: first skill_sig_option() takes the first
+ * word anywhere (even after --) that is `-` and a signal, and removes it; then getopt_long,
+ * which permutes, reads -s/--signal (the last one wins, over the -SIG word) and -q anywhere
+ * before --, and -l, -L, -h, -V print and exit before anything is sent. One signal goes to
+ * every PID. An unknown option that is a digit (a second -N: a group, as kill sees it) sends
+ * the signal to one target and exits at once, before the PIDs: 4.0.4 and earlier take
+ * `'0' - digit` (-2000 is group 2, -15 is -1), 4.0.5 and later the whole word, or the next
+ * word when the digit ended its word.
+ */
+const PROCPS_KILL_OPTIONS: OptionGrammar = {
+  short: { l: 'optional', L: 'none', s: 'required', h: 'none', V: 'none', q: 'required' },
+  long: {
+    list: { arity: 'optional', as: 'l' },
+    table: { arity: 'none', as: 'L' },
+    signal: { arity: 'required', as: 's' },
+    help: { arity: 'none', as: 'h' },
+    version: { arity: 'none', as: 'V' },
+    queue: { arity: 'required', as: 'q' },
+  },
+  permute: true,
+};
+
+/** 'old': procps-ng 4.0.0 to 4.0.4 (Debian 12, Ubuntu 24.04); 'new': 4.0.5 and later. */
+type ProcpsVersion = 'old' | 'new';
+
+const PROCPS_VERSIONS: Record<ProcpsVersion, string> = { old: 'procps-ng 4.0.4 and earlier', new: 'procps-ng 4.0.5 and later' };
+
+/** signal_name_to_number(): 4.0.4 and earlier take numbers to 93 and EXIT/NULL as 0; later ones any int. */
+function procpsSignal(name: string, v: ProcpsVersion): number | null {
+  if (/^\d+$/.test(name)) {
+    const n = Number(name);
+    return n <= (v === 'old' ? 93 : 2 ** 31 - 1) ? n : null;
+  }
+  if (v === 'old' && /^(SIG)?(EXIT|NULL)$/i.test(name)) return 0;
+  return parseSignal(name);
+}
+
+/** What procps-ng's kill sends for args; a send that 4.0.4's digit folding made up is `folded`. */
+function procpsKill(args: readonly string[], v: ProcpsVersion): (Send & { folded: boolean })[] {
+  const words = [...args];
+  let sig: number | null = null;
+  const at = words.findIndex((w) => w.startsWith('-') && procpsSignal(w.slice(1), v) !== null);
+  if (at >= 0) {
+    sig = procpsSignal(words[at]!.slice(1), v);
+    words.splice(at, 1);
+  }
+  // kill(2) refuses a signal above 64 (EINVAL): nothing is sent.
+  const valid = (n: number | null): boolean => n === null || (n >= 0 && n <= 64);
+  const pids: string[] = [];
+  for (const p of getopt(words, PROCPS_KILL_OPTIONS)) {
+    if (p.kind === 'operand') pids.push(p.value);
+    else if (p.kind === 'option' && p.key === 's') sig = procpsSignal(p.value ?? '', v) ?? -1;
+    else if (p.kind === 'option' && p.key === 'q') {
+      if (!/^[-+]?\d+$/.test(p.value ?? '')) return [];
+    } else if (p.kind === 'unknown' && /\d/.test(p.letter)) {
+      const word = words[p.index]!;
+      const spec = v === 'old' ? `-${p.letter}` : p.rest !== '' ? word : words[p.index + 1];
+      if (spec === undefined || !/^[-+]?\d+$/.test(spec) || !valid(sig)) return [];
+      return [{ sig: sig ?? SIGNAL.TERM, spec, folded: v === 'old' && spec !== word }];
+    } else return []; // -l, -L, -h, -V print and exit; an unknown or malformed option prints usage
+  }
+  if (!valid(sig)) return [];
+  const sends: (Send & { folded: boolean })[] = [];
+  // strtol_or_err() exits at the first word that is not a number, after signalling the ones before.
+  for (const spec of pids) {
+    if (!/^[-+]?\d+$/.test(spec)) break;
+    sends.push({ sig: sig ?? SIGNAL.TERM, spec, folded: false });
+  }
+  return sends;
+}
+
+/**
+ * Judges what the kill program sends beyond what the builtin reading judged (`judged`):
+ * sudo, env, xargs and procdoc exec run the program, a shell runs its builtin, and the text
+ * does not say which. Probes (signal 0) are left out: they change nothing. A send made up by
+ * 4.0.4's digit folding is left out too: misreadGroup and badSignal already deny those.
+ */
+function judgeProgramReading(args: readonly string[], judged: Set<string>, ctx: JudgeContext, acc: Acc): void {
+  const extra = new Map<string, { send: Send; versions: ProcpsVersion[] }>();
+  for (const v of ['old', 'new'] as const) {
+    for (const s of procpsKill(args, v)) {
+      const key = sendKey(s);
+      if (s.sig === 0 || s.folded || judged.has(key)) continue;
+      const e = extra.get(key);
+      if (!e) extra.set(key, { send: s, versions: [v] });
+      else if (!e.versions.includes(v)) e.versions.push(v);
+    }
+  }
+  for (const { send, versions } of extra.values()) {
+    const sub = newAcc();
+    signalSpec(send.spec, send.sig, 'kill', ctx, sub);
+    const which = versions.length === 2 ? 'procps-ng' : PROCPS_VERSIONS[versions[0]!];
+    const lead = `The kill program (${which}, which sudo, env, xargs and procdoc exec run) reads options after the PIDs too, so \`kill ${args.join(' ')}\` sends ${signalName(send.sig)} to ${send.spec}: `;
+    for (const h of sub.hits) add(acc, h.id, lead + h.message);
+    merge(acc, { ...sub, hits: [] });
   }
 }
 
