@@ -16,6 +16,7 @@ export const RULE_DECISIONS = {
   'unknown-command': 'confirm',
   'state-change': 'confirm',
   'target-thread': 'confirm',
+  'attaches-to-process': 'confirm',
   'sigkill-on-managed-unit': 'deny',
   'target-pid1': 'deny',
   'target-kernel-thread': 'deny',
