@@ -147,163 +147,229 @@ export function existing(pid: number, ctx: JudgeContext, acc: Acc, what: string,
   return p;
 }
 
+/** One signal aimed at one process, as the rules below see it. */
+interface Aimed {
+  readonly p: Process;
+  readonly sig: number;
+  /** SIGTERM, SIGKILL…: how messages name the signal. */
+  readonly name: string;
+  /** How a kill offered instead names the target: the PID, or `-- -PGID` for a group. */
+  readonly aim: string;
+  readonly pgid: number | null;
+  readonly pattern: string | null;
+  readonly stopped: boolean;
+  readonly ctx: JudgeContext;
+  readonly acc: Acc;
+}
+
 /**
  * Judges sending `sig` to one existing process. `pgid` is set when the signal goes to its
  * whole process group (kill -SIG -PGID): the commands offered then name the group too.
  * `pattern` names the pattern that matched it (pkill -x foo), when it was not named by PID.
+ * Each rule is a function named after it; the first four deny the target outright and end
+ * the judgement, the rest add up.
  */
 export function signalProcess(p: Process, sig: number, ctx: JudgeContext, acc: Acc, pgid: number | null = null, pattern: string | null = null): void {
-  // A group goes after --: procps-ng 4.0's kill reads `kill -TERM -1234` as kill(-1, SIGTERM).
-  const aim = pgid === null ? `${p.pid}` : `-- -${pgid}`;
-  const stopped = p.state === 'T' || p.state === 't';
   target(acc, p);
   if (sig === 0) return; // existence probe
   effect(acc, { kind: 'signal', pid: p.pid, startTime: p.startTime, comm: p.comm, signal: sig });
-  const name = signalName(sig);
+  // A group goes after --: procps-ng 4.0's kill reads `kill -TERM -1234` as kill(-1, SIGTERM).
+  const s: Aimed = { p, sig, name: signalName(sig), aim: pgid === null ? `${p.pid}` : `-- -${pgid}`, pgid, pattern, stopped: p.state === 'T' || p.state === 't', ctx, acc };
   const before = acc.hits.length;
-  const unit = p.owner.unit;
-  const unitInfo = unit ? ctx.idx.unit(unit.name) : undefined;
+  if (targetPid1(s) || targetKernelThread(s) || targetZombie(s) || targetSelf(s) || targetCritical(s) || sigkillOnManagedUnit(s)) return;
+  signalToManagedUnit(s);
+  signalToContainer(s);
+  const frozen = frozenCgroupOf(ctx.idx, p);
+  uninterruptibleTarget(s, frozen);
+  signalIgnored(s);
+  thawFirst(s, frozen);
+  sigkillBeforeSigterm(s);
+  if (acc.hits.length === before) stateChange(s);
+}
 
+/** PID 1, or the init of a PID namespace (a container): its exit takes everything with it. */
+function targetPid1({ p, acc }: Aimed): boolean {
   if (p.pid === 1) {
     add(acc, 'target-pid1', `PID 1 (${p.comm}) is init: it drops signals it has no handler for, and if it died the kernel would panic. To re-execute systemd use \`systemctl daemon-reexec\`; to restart a service use \`systemctl restart UNIT\`.`);
-    return;
+    return true;
   }
-  if (p.namespaceInit) {
-    const catchesTerm = listHas(p.signals?.caught, SIGNAL.TERM);
-    const ignoresNote = catchesTerm ? '' : ` It does not catch SIGTERM, so SIGTERM sent to it is dropped by the kernel (a plain \`docker stop\` waits for the timeout and then kills).`;
-    add(
-      acc,
-      'target-pid1',
-      `${describe(p)} is PID 1 of a PID namespace (a container's init, PID ${p.nspid.at(-1) ?? 1} inside): if it exits, the kernel kills every process in that namespace.${ignoresNote} Stop the container through its runtime or unit instead.`,
-    );
-    const c = p.owner.container;
-    if (c && (c.runtime === 'docker' || c.runtime === 'podman')) alt(acc, `${c.runtime} stop ${c.id.slice(0, 12)}`);
-    else if (unit) alt(acc, `${systemctlFor(unit.manager)} stop ${unit.name}`);
-    return;
-  }
-  if (p.kernelThread) {
-    add(acc, 'target-kernel-thread', `${describe(p)} is a kernel thread: signals from user space do not stop it. Find what drives it (a driver, a mount, a module) and deal with that.`);
-    return;
-  }
-  if (p.state === 'Z') {
-    if (pgid === null && pattern === null) return zombie(p, ctx, acc);
-    // A pipeline's group often holds a stage that has exited and waits to be reaped, and a
-    // pattern can match a dead process by its name: the signal is meant for the living ones.
-    const parent = ctx.idx.process(p.ppid);
-    const where = pgid !== null ? `in group ${pgid}` : `(matched by ${pattern})`;
-    add(acc, 'state-change', `${describe(p)} ${where} is a zombie: it has exited already, and ${name} does nothing to it. It goes once its parent ${parent ? describe(parent) : `PID ${p.ppid}`} reaps it (or exits).`);
-    return;
-  }
-  const self = isSelf(p, ctx);
-  if (self) {
-    add(acc, 'target-self', selfMessage(p, self, `sending ${name} to`));
-    return;
-  }
-  const fatal = sig === SIGNAL.KILL || sig === SIGNAL.STOP || ((defaultAction(sig) === 'terminate' || defaultAction(sig) === 'stop') && !listHas(p.signals?.caught, sig));
-  if (isCritical(p, ctx)) {
-    if (fatal) {
-      add(
-        acc,
-        'target-critical',
-        `${describe(p)} is a critical daemon (${p.comm}); ${name} would stop it and can cut off logins, logging or the container runtime. If it misbehaves, restart it through its unit, after checking its logs.`,
-      );
-      if (unit) alt(acc, `${systemctlFor(unit.manager)} restart ${unit.name}`);
-      return;
-    }
-    add(acc, 'state-change', `${describe(p)} is a critical daemon; it handles ${name} (usually a reload), so it should keep running.`);
-  }
-
-  if (unit && unit.name.endsWith('.service')) {
-    const restart = unitInfo?.restart ?? null;
-    const respawns = restart !== null && restart !== 'no';
-    const isMain = unitInfo?.mainPid === p.pid;
-    const sc = systemctlFor(unit.manager);
-    if (sig === SIGNAL.KILL && (isMain || unitInfo === undefined)) {
-      const anyway = restart === 'always' ? ' Restart=always would start it again anyway, so the kill alone fixes nothing.' : respawns ? ` With Restart=${restart} systemd would start it again.` : '';
-      const rest = unitInfo?.killMode === 'control-group' || unitInfo?.killMode === 'mixed' ? ` Its other processes are then stopped too (KillMode=${unitInfo.killMode}).` : '';
-      add(
-        acc,
-        'sigkill-on-managed-unit',
-        `${describe(p)} ${isMain ? `is the main process of ${unit.name}` : `belongs to ${unit.name} and may be its main process (systemd did not say which is)`}; SIGKILL skips its cleanup and systemd records a crash.${rest}${anyway} Let the service manager do it: \`${sc} restart ${unit.name}\` (or \`${sc} stop ${unit.name}\` to keep it down).`,
-      );
-      alt(acc, `${sc} restart ${unit.name}`);
-      return;
-    }
-    const respawnNote = respawns
-      ? ` It has Restart=${restart}, so systemd may start it again.`
-      : '';
-    add(
-      acc,
-      'signal-to-managed-unit',
-      `${describe(p)} belongs to ${unit.name}${isMain ? ' (its main process)' : ''}; a signal behind the service manager's back leaves the unit in an unexpected state.${respawnNote} Prefer \`${sc}\` for the unit.`,
-    );
-    if (sig === SIGNAL.HUP) alt(acc, `${sc} reload ${unit.name}`);
-    else if (defaultAction(sig) === 'terminate') alt(acc, `${sc} restart ${unit.name}`);
-    else alt(acc, `${sc} kill -s ${name} ${unit.name}`);
-  }
-
+  if (!p.namespaceInit) return false;
+  const unit = p.owner.unit;
+  const catchesTerm = listHas(p.signals?.caught, SIGNAL.TERM);
+  const ignoresNote = catchesTerm ? '' : ` It does not catch SIGTERM, so SIGTERM sent to it is dropped by the kernel (a plain \`docker stop\` waits for the timeout and then kills).`;
+  add(
+    acc,
+    'target-pid1',
+    `${describe(p)} is PID 1 of a PID namespace (a container's init, PID ${p.nspid.at(-1) ?? 1} inside): if it exits, the kernel kills every process in that namespace.${ignoresNote} Stop the container through its runtime or unit instead.`,
+  );
   const c = p.owner.container;
-  if (c) {
-    add(acc, 'signal-to-container', `${describe(p)} runs in a ${c.runtime} container (${c.id.slice(0, 12)}); its runtime may restart it or report a failure. Prefer the runtime's own command.`);
-    if (c.runtime === 'docker' || c.runtime === 'podman') alt(acc, `${c.runtime} ${sig === SIGNAL.KILL || sig === SIGNAL.TERM ? 'stop' : `kill -s ${name}`} ${c.id.slice(0, 12)}`);
-  }
+  if (c && (c.runtime === 'docker' || c.runtime === 'podman')) alt(acc, `${c.runtime} stop ${c.id.slice(0, 12)}`);
+  else if (unit) alt(acc, `${systemctlFor(unit.manager)} stop ${unit.name}`);
+  return true;
+}
 
-  // A frozen process takes a signal once thawed. In v1 it waits in D and not even SIGKILL
-  // acts. In v2 it sleeps in S, and a signal that kills it outright acts at once (SIGKILL, or
-  // one it has no handler for whose default ends it without a core dump: the kernel makes
-  // that a SIGKILL); one it handles waits for the thaw, as the handler cannot run.
-  const frozen = frozenCgroupOf(ctx.idx, p);
-  // An ignored signal is dropped when sent, frozen or not (signal-ignored says so).
-  const waitsForThaw = (n: number): boolean => frozen !== undefined && !listHas(p.signals?.ignored, n) && (p.state === 'D' || !killsOutright(p, n));
-  const thawIt = frozen === undefined ? '' : frozen.thaw !== null ? `thaw it first (\`${frozen.thaw}\`)` : 'an ancestor cgroup froze it: thaw that one first';
+function targetKernelThread({ p, acc }: Aimed): boolean {
+  if (!p.kernelThread) return false;
+  add(acc, 'target-kernel-thread', `${describe(p)} is a kernel thread: signals from user space do not stop it. Find what drives it (a driver, a mount, a module) and deal with that.`);
+  return true;
+}
+
+/** A zombie named by PID is denied; one met in a group or by a pattern is only noted. */
+function targetZombie({ p, name, pgid, pattern, ctx, acc }: Aimed): boolean {
+  if (p.state !== 'Z') return false;
+  if (pgid === null && pattern === null) {
+    zombie(p, ctx, acc);
+    return true;
+  }
+  // A pipeline's group often holds a stage that has exited and waits to be reaped, and a
+  // pattern can match a dead process by its name: the signal is meant for the living ones.
+  const parent = ctx.idx.process(p.ppid);
+  const where = pgid !== null ? `in group ${pgid}` : `(matched by ${pattern})`;
+  add(acc, 'state-change', `${describe(p)} ${where} is a zombie: it has exited already, and ${name} does nothing to it. It goes once its parent ${parent ? describe(parent) : `PID ${p.ppid}`} reaps it (or exits).`);
+  return true;
+}
+
+function targetSelf({ p, name, ctx, acc }: Aimed): boolean {
+  const self = isSelf(p, ctx);
+  if (!self) return false;
+  add(acc, 'target-self', selfMessage(p, self, `sending ${name} to`));
+  return true;
+}
+
+/** A critical daemon: denied when the signal would stop it, noted when it handles it (a reload). */
+function targetCritical({ p, sig, name, ctx, acc }: Aimed): boolean {
+  if (!isCritical(p, ctx)) return false;
+  const fatal = sig === SIGNAL.KILL || sig === SIGNAL.STOP || ((defaultAction(sig) === 'terminate' || defaultAction(sig) === 'stop') && !listHas(p.signals?.caught, sig));
+  const unit = p.owner.unit;
+  if (fatal) {
+    add(
+      acc,
+      'target-critical',
+      `${describe(p)} is a critical daemon (${p.comm}); ${name} would stop it and can cut off logins, logging or the container runtime. If it misbehaves, restart it through its unit, after checking its logs.`,
+    );
+    if (unit) alt(acc, `${systemctlFor(unit.manager)} restart ${unit.name}`);
+    return true;
+  }
+  add(acc, 'state-change', `${describe(p)} is a critical daemon; it handles ${name} (usually a reload), so it should keep running.`);
+  return false;
+}
+
+/** The service a process belongs to, as the unit rules need it. */
+function serviceOf(p: Process, ctx: JudgeContext) {
+  const unit = p.owner.unit;
+  if (!unit || !unit.name.endsWith('.service')) return null;
+  const info = ctx.idx.unit(unit.name);
+  const restart = info?.restart ?? null;
+  return { unit, info, restart, respawns: restart !== null && restart !== 'no', isMain: info?.mainPid === p.pid, sc: systemctlFor(unit.manager) };
+}
+
+/** SIGKILL to a unit's main process (or one that may be): systemd records a crash, and may restart it. */
+function sigkillOnManagedUnit({ p, sig, ctx, acc }: Aimed): boolean {
+  const svc = serviceOf(p, ctx);
+  if (svc === null || sig !== SIGNAL.KILL || !(svc.isMain || svc.info === undefined)) return false;
+  const { unit, info, restart, respawns, isMain, sc } = svc;
+  const anyway = restart === 'always' ? ' Restart=always would start it again anyway, so the kill alone fixes nothing.' : respawns ? ` With Restart=${restart} systemd would start it again.` : '';
+  const rest = info?.killMode === 'control-group' || info?.killMode === 'mixed' ? ` Its other processes are then stopped too (KillMode=${info.killMode}).` : '';
+  add(
+    acc,
+    'sigkill-on-managed-unit',
+    `${describe(p)} ${isMain ? `is the main process of ${unit.name}` : `belongs to ${unit.name} and may be its main process (systemd did not say which is)`}; SIGKILL skips its cleanup and systemd records a crash.${rest}${anyway} Let the service manager do it: \`${sc} restart ${unit.name}\` (or \`${sc} stop ${unit.name}\` to keep it down).`,
+  );
+  alt(acc, `${sc} restart ${unit.name}`);
+  return true;
+}
+
+function signalToManagedUnit({ p, sig, name, ctx, acc }: Aimed): void {
+  const svc = serviceOf(p, ctx);
+  if (svc === null) return;
+  const { unit, restart, respawns, isMain, sc } = svc;
+  const respawnNote = respawns ? ` It has Restart=${restart}, so systemd may start it again.` : '';
+  add(
+    acc,
+    'signal-to-managed-unit',
+    `${describe(p)} belongs to ${unit.name}${isMain ? ' (its main process)' : ''}; a signal behind the service manager's back leaves the unit in an unexpected state.${respawnNote} Prefer \`${sc}\` for the unit.`,
+  );
+  if (sig === SIGNAL.HUP) alt(acc, `${sc} reload ${unit.name}`);
+  else if (defaultAction(sig) === 'terminate') alt(acc, `${sc} restart ${unit.name}`);
+  else alt(acc, `${sc} kill -s ${name} ${unit.name}`);
+}
+
+function signalToContainer({ p, sig, name, acc }: Aimed): void {
+  const c = p.owner.container;
+  if (!c) return;
+  add(acc, 'signal-to-container', `${describe(p)} runs in a ${c.runtime} container (${c.id.slice(0, 12)}); its runtime may restart it or report a failure. Prefer the runtime's own command.`);
+  if (c.runtime === 'docker' || c.runtime === 'podman') alt(acc, `${c.runtime} ${sig === SIGNAL.KILL || sig === SIGNAL.TERM ? 'stop' : `kill -s ${name}`} ${c.id.slice(0, 12)}`);
+}
+
+type Frozen = ReturnType<typeof frozenCgroupOf>;
+
+// A frozen process takes a signal once thawed. In v1 it waits in D and not even SIGKILL
+// acts. In v2 it sleeps in S, and a signal that kills it outright acts at once (SIGKILL, or
+// one it has no handler for whose default ends it without a core dump: the kernel makes
+// that a SIGKILL); one it handles waits for the thaw, as the handler cannot run.
+// An ignored signal is dropped when sent, frozen or not (signal-ignored says so).
+function waitsForThaw(p: Process, frozen: Frozen, n: number): boolean {
+  return frozen !== undefined && !listHas(p.signals?.ignored, n) && (p.state === 'D' || !killsOutright(p, n));
+}
+
+function thawIt(frozen: Frozen): string {
+  return frozen === undefined ? '' : frozen.thaw !== null ? `thaw it first (\`${frozen.thaw}\`)` : 'an ancestor cgroup froze it: thaw that one first';
+}
+
+/** Where the signal stays pending: a D-state wait (uninterruptible-target), a frozen cgroup, a stopped process. */
+function uninterruptibleTarget({ p, sig, name, aim, stopped, acc }: Aimed, frozen: Frozen): void {
   if (p.state === 'D') {
     usesDetails(acc, p);
     const why = frozen
-      ? ` Its cgroup ${frozen.cgroup.path} is ${frozen.cgroup.freezer?.state ?? 'FROZEN'}: ${thawIt}, and it will take the signal.`
+      ? ` Its cgroup ${frozen.cgroup.path} is ${frozen.cgroup.freezer?.state ?? 'FROZEN'}: ${thawIt(frozen)}, and it will take the signal.`
       : ` It waits in ${p.wchan ?? 'the kernel'}; find the device, mount or lock it waits for (see its kernel stack).`;
     const ends = sig === SIGNAL.KILL || defaultAction(sig) === 'terminate' ? ' and it cannot exit before then' : '';
     add(acc, 'uninterruptible-target', `${describe(p)} is in uninterruptible sleep (D): ${name} stays pending until that wait ends${ends}.${why}`);
-  } else if (frozen && waitsForThaw(sig)) {
+  } else if (frozen && waitsForThaw(p, frozen, sig)) {
     const pending = p.signals === null && defaultAction(sig) === 'terminate' && !dumpsCore(sig) ? `unless it has no handler for ${name} (its signal masks were not read), ${name}` : name;
-    add(acc, 'state-change', `${describe(p)} is frozen (its cgroup ${frozen.cgroup.path} is ${frozen.cgroup.freezer?.state ?? 'FROZEN'}): ${pending} stays pending until the cgroup is thawed; ${thawIt}.`);
+    add(acc, 'state-change', `${describe(p)} is frozen (its cgroup ${frozen.cgroup.path} is ${frozen.cgroup.freezer?.state ?? 'FROZEN'}): ${pending} stays pending until the cgroup is thawed; ${thawIt(frozen)}.`);
   } else if (stopped && sig !== SIGNAL.KILL && sig !== SIGNAL.CONT) {
     add(acc, 'state-change', `${describe(p)} is stopped (T): ${name} stays pending until it is continued. Send SIGCONT after it (kill -CONT ${aim}).`);
   }
+}
 
-  if (sig !== SIGNAL.KILL && sig !== SIGNAL.STOP && sig !== SIGNAL.CONT) {
-    const ignored = listHas(p.signals?.ignored, sig);
-    const blocked = listHas(p.signals?.blocked, sig);
-    if (ignored || blocked) {
-      add(
-        acc,
-        'signal-ignored',
-        `${describe(p)} ${ignored ? 'ignores' : 'blocks'} ${name}, so this signal will do nothing${blocked ? ' until it unblocks it' : ''}. Find out why it does (its code or its launcher); if it must end now, SIGKILL is the only way and skips its cleanup.`,
-      );
-    }
-  }
+function signalIgnored({ p, sig, name, acc }: Aimed): void {
+  if (sig === SIGNAL.KILL || sig === SIGNAL.STOP || sig === SIGNAL.CONT) return;
+  const ignored = listHas(p.signals?.ignored, sig);
+  const blocked = listHas(p.signals?.blocked, sig);
+  if (!ignored && !blocked) return;
+  add(
+    acc,
+    'signal-ignored',
+    `${describe(p)} ${ignored ? 'ignores' : 'blocks'} ${name}, so this signal will do nothing${blocked ? ' until it unblocks it' : ''}. Find out why it does (its code or its launcher); if it must end now, SIGKILL is the only way and skips its cleanup.`,
+  );
+}
 
-  // The thaw, where this signal (or the SIGTERM offered instead of SIGKILL) would wait for it.
-  if (frozen?.thaw && (waitsForThaw(sig) || (sig === SIGNAL.KILL && waitsForThaw(SIGNAL.TERM)))) alt(acc, frozen.thaw);
+/** The thaw, where this signal (or the SIGTERM offered instead of SIGKILL) would wait for it. */
+function thawFirst({ p, sig, acc }: Aimed, frozen: Frozen): void {
+  if (frozen?.thaw && (waitsForThaw(p, frozen, sig) || (sig === SIGNAL.KILL && waitsForThaw(p, frozen, SIGNAL.TERM)))) alt(acc, frozen.thaw);
+}
 
-  if (sig === SIGNAL.KILL) {
-    const termIgnored = listHas(p.signals?.ignored, SIGNAL.TERM) || listHas(p.signals?.blocked, SIGNAL.TERM);
-    add(
-      acc,
-      'sigkill-before-sigterm',
-      termIgnored
-        ? `${describe(p)} ignores SIGTERM, so SIGKILL is the remaining way; it skips all cleanup (temporary files, locks, child processes).`
-        : stopped
-          ? `SIGKILL gives ${describe(p)} no chance to clean up (temporary files, locks, child processes). Send SIGTERM first; it is stopped (T), so SIGTERM stays pending until you send SIGCONT after it (kill -CONT ${aim}).`
-          : `SIGKILL gives ${describe(p)} no chance to clean up (temporary files, locks, child processes). Send SIGTERM first and give it a few seconds.`,
-    );
-    if (!termIgnored) alt(acc, `kill -TERM ${aim}`);
-    if (!termIgnored && stopped) alt(acc, `kill -CONT ${aim}`);
-  }
+function sigkillBeforeSigterm({ p, sig, aim, stopped, acc }: Aimed): void {
+  if (sig !== SIGNAL.KILL) return;
+  const termIgnored = listHas(p.signals?.ignored, SIGNAL.TERM) || listHas(p.signals?.blocked, SIGNAL.TERM);
+  add(
+    acc,
+    'sigkill-before-sigterm',
+    termIgnored
+      ? `${describe(p)} ignores SIGTERM, so SIGKILL is the remaining way; it skips all cleanup (temporary files, locks, child processes).`
+      : stopped
+        ? `SIGKILL gives ${describe(p)} no chance to clean up (temporary files, locks, child processes). Send SIGTERM first; it is stopped (T), so SIGTERM stays pending until you send SIGCONT after it (kill -CONT ${aim}).`
+        : `SIGKILL gives ${describe(p)} no chance to clean up (temporary files, locks, child processes). Send SIGTERM first and give it a few seconds.`,
+  );
+  if (!termIgnored) alt(acc, `kill -TERM ${aim}`);
+  if (!termIgnored && stopped) alt(acc, `kill -CONT ${aim}`);
+}
 
-  if (acc.hits.length === before) {
-    const action = sig === SIGNAL.CONT ? `resumes ${describe(p)}` : sig === SIGNAL.STOP ? `stops ${describe(p)} until it gets SIGCONT` : `sends ${name} to ${describe(p)}`;
-    add(acc, 'state-change', `This ${action}.${endsUnhandled(p, sig)}`);
-  }
+/** When no other rule spoke: what the signal does. */
+function stateChange({ p, sig, name, acc }: Aimed): void {
+  const action = sig === SIGNAL.CONT ? `resumes ${describe(p)}` : sig === SIGNAL.STOP ? `stops ${describe(p)} until it gets SIGCONT` : `sends ${name} to ${describe(p)}`;
+  add(acc, 'state-change', `This ${action}.${endsUnhandled(p, sig)}`);
 }
 
 /**
