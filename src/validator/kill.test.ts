@@ -123,3 +123,20 @@ describe('the option reader', () => {
     expect(read(['-fp', '5'], g)).toEqual(['f=null', 'p=5']);
   });
 });
+
+describe('pkill and killall read signals the way getopt and their own signal scan do', () => {
+  const sigkillNginx = /sigkill-on-managed-unit/;
+  test.each(['killall --sig KILL nginx', 'killall --signal=KILL nginx', 'killall -s9 nginx', 'killall -sKILL nginx', 'killall nginx -9', 'pkill --sig KILL -x nginx', 'pkill --sig=KILL -x nginx', 'pkill -x nginx -KILL', 'pkill -9 nginx'])(
+    'SIGKILL to nginx main is denied: %s',
+    (command) => {
+      expect(ids(command).join(' ')).toMatch(sigkillNginx);
+    },
+  );
+
+  test('a signal word after other options is the signal, not combined flags (-HUP is not -H -U P)', () => {
+    const verdict = check('pkill -x nginx -HUP');
+    expect(verdict.decision).toBe('confirm');
+    expect(verdict.alternatives).toContain('systemctl reload nginx.service');
+    expect(signalled('pkill -x -io nginx')).toEqual(['500:29', '501:29']);
+  });
+});

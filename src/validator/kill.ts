@@ -280,6 +280,28 @@ export function signalSpec(spec: string, sig: number, cmd: string, ctx: JudgeCon
   if (p) signalProcess(p, sig, ctx, acc);
 }
 
+/**
+ * GNU getopt_long takes a unique abbreviation of a long option (`--sig KILL` is --signal);
+ * spelled out here so that the parsers below see the full name. Ambiguous ones stay as they are.
+ */
+function unabbreviate(args: readonly string[], names: readonly string[]): string[] {
+  const end = args.indexOf('--');
+  return args.map((a, i) => {
+    if ((end >= 0 && i >= end) || !a.startsWith('--') || a === '--') return a;
+    const eq = a.indexOf('=');
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    if (names.includes(name)) return a;
+    const matches = names.filter((n) => n.startsWith(name));
+    return matches.length === 1 ? `--${matches[0]}${eq < 0 ? '' : a.slice(eq)}` : a;
+  });
+}
+
+/** pgrep.c's long options (procps-ng 4.0). */
+const PKILL_LONG = ['signal', 'ignore-ancestors', 'require-handler', 'count', 'cgroup', 'delimiter', 'list-name', 'list-full', 'full', 'pgroup', 'group', 'ignore-case', 'newest', 'oldest', 'older', 'pid', 'parent', 'session', 'terminal', 'euid', 'uid', 'inverse', 'lightweight', 'exact', 'pidfile', 'logpidfile', 'echo', 'ns', 'nslist', 'queue', 'quiet', 'runstates', 'env', 'shell-quote', 'mrelease', 'help', 'version'];
+
+/** psmisc killall's long options. */
+const KILLALL_LONG = ['exact', 'ignore-case', 'process-group', 'younger-than', 'older-than', 'interactive', 'list', 'quiet', 'regexp', 'signal', 'user', 'verbose', 'wait', 'ns', 'context', 'version', 'help'];
+
 interface MatchSpec {
   pattern: string | null;
   full: boolean;
@@ -370,13 +392,18 @@ function judgeMatches(matched: Process[], sig: number, cmd: string, describeSpec
 }
 
 /** pkill / pgrep (procps). */
-export function judgePkill(name: 'pkill' | 'pgrep', args: readonly string[], ctx: JudgeContext, acc: Acc): void {
+export function judgePkill(name: 'pkill' | 'pgrep', given: readonly string[], ctx: JudgeContext, acc: Acc): void {
   if (name === 'pgrep') {
     readOnly(acc, 'pgrep');
     return;
   }
+  const args = unabbreviate(given, PKILL_LONG);
   const spec: MatchSpec = { pattern: null, full: false, exact: false, ignoreCase: false, inverse: false, euids: null, uids: null, pgroups: null, sessions: null, parents: null, terminals: null, newest: false, oldest: false };
-  let sig: number | null = null;
+  // pgrep.c's signal_option() takes the first word anywhere that is '-' and a signal, before
+  // getopt: `pkill -x nginx -HUP` is SIGHUP, not -H -U P.
+  const sigAt = args.findIndex((a) => /^-[^-]/.test(a) && parseSignal(a.slice(1)) !== null);
+  let sig: number | null = sigAt >= 0 ? parseSignal(args[sigAt]!.slice(1)) : null;
+  if (sigAt >= 0) args.splice(sigAt, 1);
   const positional: string[] = [];
   const valueOpts: Record<string, (v: string) => boolean> = {
     '--signal': (v) => (sig = parseSignal(v)) !== null,
@@ -445,10 +472,6 @@ export function judgePkill(name: 'pkill' | 'pgrep', args: readonly string[], ctx
     }
     if (a.startsWith('-') && a.length > 1 && !a.startsWith('--')) {
       const body = a.slice(1);
-      if (sig === null && parseSignal(body) !== null && i === 0) {
-        sig = parseSignal(body);
-        continue;
-      }
       const letters = body.split('');
       const valueLetter = letters.findIndex((l) => valueOpts[`-${l}`]);
       if (valueLetter >= 0) {
@@ -492,7 +515,8 @@ export function judgePkill(name: 'pkill' | 'pgrep', args: readonly string[], ctx
 }
 
 /** killall (psmisc). */
-export function judgeKillall(args: readonly string[], ctx: JudgeContext, acc: Acc): void {
+export function judgeKillall(given: readonly string[], ctx: JudgeContext, acc: Acc): void {
+  const args = unabbreviate(given, KILLALL_LONG);
   let sig: number | null = null;
   let exact = false;
   let ignoreCase = false;
@@ -535,8 +559,10 @@ export function judgeKillall(args: readonly string[], ctx: JudgeContext, acc: Ac
         if (letters.includes('g')) groups = true;
         continue;
       }
-      const parsed = parseSignal(body);
-      if (parsed === null) return badSignal(acc, body, 'killall');
+      // -s takes the rest of the word as its value (-s9, -sKILL), as getopt does.
+      const spec = body.startsWith('s') && body.length > 1 && parseSignal(body) === null ? body.slice(1) : body;
+      const parsed = parseSignal(spec);
+      if (parsed === null) return badSignal(acc, spec, 'killall');
       sig = parsed;
       continue;
     }
