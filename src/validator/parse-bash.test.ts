@@ -87,3 +87,27 @@ describe('the body of a c-style for loop is judged', () => {
     expect(decision('for ((i=0;i<1;i++)); do reboot; done')).toBe('deny');
   });
 });
+
+describe('a write through a descriptor is a write to the file it holds', () => {
+  test.each([
+    'echo x 3>/etc/passwd >/dev/fd/3',
+    'cat /proc/1/status 3</etc/passwd >/dev/fd/3',
+    'cat /proc/1/status 3</etc/passwd >/proc/self/fd/3',
+    'cat /proc/1/status 3</etc/passwd >/proc/thread-self/fd/3',
+    '{ echo x > /dev/stdout; } > /etc/passwd',
+    '{ echo x > /dev/stderr; } 2> /etc/shadow',
+    'tee /dev/fd/3 3>/etc/passwd',
+    'tee /dev/stdout >/etc/passwd < /proc/1/status',
+    'exec 3>/etc/passwd; echo x >&3',
+  ])('SHOULD NOT allow %j', (text) => {
+    expect(decision(text)).toBe('deny');
+  });
+
+  test.each(['echo x >&3', 'echo x > /dev/fd/3', 'echo x > /proc/self/fd/7', 'tee /dev/fd/4 < /proc/1/status', 'echo x > /dev/fd/../../etc/passwd', 'echo -1000 > /dev/fd/3 3>/proc/1100/oom_score_adj'])('asks at least, for a descriptor from outside: %j', (text) => {
+    expect(decision(text)).not.toBe('allow');
+  });
+
+  test.each(['echo hi > /dev/stderr', 'ps 2>&1', 'ps > /dev/null 2>&1', 'tee /dev/stderr < /proc/1/status', 'echo x >&2', 'ps 2>/dev/null'])('still allows %j', (text) => {
+    expect(decision(text)).toBe('allow');
+  });
+});
