@@ -283,6 +283,8 @@ function statements(node: Node, redirects: Redirect[], out: ParsedScript): void 
     case 'comment':
       return;
     case 'pipeline': {
+      const head = node.namedChildren[0];
+      if (head && (head.text === 'time' || head.text === '!')) out.problems.push({ kind: 'unparseable', message: `"${head.text}" starts a pipeline without a command: bash rejects this as a syntax error. Put the command after it.` });
       let prev: SimpleCommand | undefined;
       for (const child of node.namedChildren) {
         if (!child) continue;
