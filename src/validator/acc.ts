@@ -19,6 +19,8 @@ export interface JudgeContext {
   readonly saved: boolean;
   /** The words of the command being judged, to recognise the processes that carry this very invocation. */
   readonly invocation: readonly string[];
+  /** Whether a variable holds a plain integer set earlier in the script (arithmetic may read it); absent: none does. */
+  readonly knownInteger?: (name: string) => boolean;
 }
 
 /**

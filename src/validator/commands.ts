@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { add, newAcc, readOnly, type Acc, type JudgeContext } from './acc.js';
 import { ADMIN_COMMANDS, isVitalMount } from './admin.js';
+import { BUILTIN_COMMANDS } from './builtins.js';
 import type { ArgvOptions, CommandTable } from './call.js';
 import { CONTAINER_COMMANDS } from './containers.js';
 import { DEBUGGER_COMMANDS } from './debuggers.js';
@@ -10,7 +11,7 @@ import type { ParsedScript, SimpleCommand } from './parse.js';
 import { ALWAYS_READ_ONLY, ARGS_CANNOT_HURT, notReadOnly } from './readonly.js';
 import { SCHEDULING_COMMANDS } from './scheduling.js';
 import { SERVICE_COMMANDS, judgeService } from './systemctl.js';
-import { checkAssignment, dynamicWord } from './shell.js';
+import { checkAssignment, checkName, dynamicWord } from './shell.js';
 import { INTERPRETERS, WRAPPER_COMMANDS, interpreter } from './wrappers.js';
 
 const MAX_DEPTH = 4;
@@ -27,12 +28,45 @@ const COMMANDS: CommandTable = {
   ...FILE_COMMANDS,
   ...CONTAINER_COMMANDS,
   ...ADMIN_COMMANDS,
+  ...BUILTIN_COMMANDS,
 };
 
 /** Judges every simple command of a parsed script. */
 export function judgeScript(parsed: ParsedScript, ctx: JudgeContext, acc: Acc): void {
   for (const p of parsed.problems) add(acc, p.kind === 'function' ? 'shell-indirection' : 'unparseable', p.message);
-  for (const cmd of parsed.commands) judgeSimple(cmd, ctx, acc);
+  const integers = integerVariables(parsed);
+  // Descriptors that `exec N>…` opened for the commands after it (judged as a write there).
+  const opened = new Map<number, string | null>();
+  parsed.commands.forEach((cmd, i) => {
+    judgeSimple(cmd, { ...ctx, knownInteger: (name) => (integers.get(name) ?? Infinity) < i }, acc, opened);
+  });
+}
+
+/** Builtins that set the variables named in their arguments (read NAME, printf -v NAME, …). */
+const SETTERS = new Set(['read', 'printf', 'mapfile', 'readarray', 'getopts', 'declare', 'typeset', 'local', 'export', 'readonly', 'unset', 'wait']);
+
+/**
+ * Variables whose value is a plain integer wherever arithmetic may read them, each with the
+ * index of the command that sets it first: every assignment to it in the script is a literal
+ * integer, the first one runs unconditionally in the script's shell, and nothing else sets it.
+ * Arithmetic evaluates any other variable's value as an expression in turn, from wherever it came.
+ */
+function integerVariables(parsed: ParsedScript): Map<string, number> {
+  const first = new Map<string, number>();
+  const spoiled = new Set<string>();
+  parsed.commands.forEach((cmd, i) => {
+    const standalone = cmd.top === true && (cmd.words.length === 0 || ['declare', 'typeset', 'local', 'export', 'readonly'].includes(cmd.words[0]?.value ?? ''));
+    for (const a of cmd.assignments) {
+      const name = a.name.replace(/\[.*$|\+$/s, '');
+      if (standalone && !a.name.includes('[') && !a.name.endsWith('+') && a.value.value !== null && /^[+-]?\d+$/.test(a.value.value)) {
+        if (!first.has(name)) first.set(name, i);
+      } else spoiled.add(name);
+    }
+    for (const n of cmd.sets ?? []) spoiled.add(n);
+    if (SETTERS.has(cmd.words[0]?.value ?? '')) for (const w of cmd.words) if (w.value !== null) spoiled.add(w.value.replace(/^-v/, '').replace(/\[.*$/s, ''));
+  });
+  for (const n of spoiled) first.delete(n);
+  return first;
 }
 
 function nested(text: string, ctx: JudgeContext, acc: Acc, via: string): void {
@@ -53,30 +87,81 @@ function staticOutput(cmd: SimpleCommand | undefined): string | null {
   return null;
 }
 
-function judgeSimple(cmd: SimpleCommand, ctx: JudgeContext, acc: Acc): void {
+/**
+ * What a file descriptor holds while a command runs: the caller's own stream (0–2 as the
+ * command got them), a file opened by name (its path, or null when not static), here-text, or
+ * nothing known (a descriptor the command did not open: it may hold any file).
+ */
+type Descriptor = { kind: 'caller' } | { kind: 'data' } | { kind: 'file'; path: string | null };
+
+/** A path that names an open descriptor: opening it opens the same file again (with O_TRUNC for >). */
+function descriptorPath(path: string): number | null {
+  const std = /^\/dev\/(stdin|stdout|stderr)$/.exec(path);
+  if (std) return ['stdin', 'stdout', 'stderr'].indexOf(std[1]!);
+  const m = /^\/(?:dev\/fd|proc\/(?:self|thread-self)\/fd)\/(\d+)$/.exec(path.replace(/\/+/g, '/'));
+  return m ? Number(m[1]) : null;
+}
+
+function judgeSimple(cmd: SimpleCommand, ctx: JudgeContext, acc: Acc, opened: Map<number, string | null>): void {
   let dynamic = false;
   for (const a of cmd.assignments) checkAssignment(a.name, a.value, acc);
+  for (const n of cmd.sets ?? []) checkName(n, acc, `${cmd.text} sets`);
   for (const w of cmd.words) dynamic = dynamicWord(w, acc) || dynamic;
   let stdin: string | null = staticOutput(cmd.pipedFrom);
   const output = staticOutput(cmd);
+  // Bash applies redirections left to right, the enclosing statement's first.
+  const fds = new Map<number, Descriptor>([0, 1, 2].map((n) => [n, { kind: 'caller' }]));
+  for (const [n, path] of opened) fds.set(n, { kind: 'file', path });
+  const write = (path: string, glob: boolean, how: string): void => {
+    const n = descriptorPath(path);
+    const held = n === null ? undefined : fds.get(n);
+    if (n === null) judgeWrite(path, glob, output, ctx, acc, how);
+    else if (held === undefined) judgeWrite(path, false, output, ctx, acc, how); // files.ts: a descriptor from outside
+    else if (held.kind === 'file' && held.path !== null) judgeWrite(held.path, false, output, ctx, acc, `${how} (through ${path})`);
+  };
   for (const r of cmd.redirects) {
     if (r.op === '<<<' || r.op === '<<' || r.op === '<<-') {
       if (r.target && !dynamicWord(r.target, acc)) stdin = r.target.value;
+      fds.set(r.fd ?? 0, { kind: 'data' });
       continue;
     }
     if (!r.target) continue;
-    if (dynamicWord(r.target, acc)) continue;
+    if (dynamicWord(r.target, acc)) {
+      for (const n of r.op === '&>' || r.op === '&>>' ? [1, 2] : [r.fd ?? (r.op.startsWith('<') ? 0 : 1)]) fds.set(n, { kind: 'file', path: null });
+      continue;
+    }
     const path = r.target.value ?? '';
-    const writes = /[>]/.test(r.op) && !((r.op === '>&' || r.op === '<&') && /^(\d+|-)$/.test(path));
-    if (writes) judgeWrite(path, r.target.glob, output, ctx, acc, r.op.includes('>>') ? 'Appends to' : 'Writes');
+    const into = r.fd ?? (r.op.startsWith('<') ? 0 : 1);
+    if ((r.op === '>&' || r.op === '<&') && /^(\d+|-)$/.test(path)) {
+      // A copy of another descriptor (2>&1), or closing one (>&-).
+      if (path === '-') fds.delete(into);
+      else {
+        const from = fds.get(Number(path));
+        if (from === undefined && r.op === '>&') add(acc, 'state-change', `${r.fd ?? ''}>&${path} writes to descriptor ${path}, which this command did not open: it may hold any file. Redirect to the file by name instead.`);
+        fds.set(into, from ?? { kind: 'file', path: null });
+      }
+      continue;
+    }
+    if (/[>]/.test(r.op)) write(path, r.target.glob, r.op.includes('>>') ? 'Appends to' : 'Writes');
+    const n = descriptorPath(path);
+    const now: Descriptor = n !== null ? (fds.get(n) ?? { kind: 'file', path: null }) : { kind: 'file', path };
+    for (const m of r.op === '&>' || r.op === '&>>' || (r.op === '>&' && r.fd === null) ? [1, 2] : [into]) fds.set(m, now);
   }
+  const words = cmd.words.map((w) => w.value ?? '');
+  // `exec 3>FILE` opens FILE for the commands after it (its write was judged here).
+  if (words[0] === 'exec' && words.length === 1) for (const [n, d] of fds) if (d.kind === 'file') opened.set(n, d.path);
   if (dynamic) return;
   if (cmd.words.length === 0) {
     readOnly(acc, cmd.assignments.length > 0 ? 'variable assignment' : 'redirection');
     return;
   }
   judgeArgv(
-    cmd.words.map((w) => w.value ?? ''),
+    // A program given /dev/fd/3 or /dev/stdout opens what that descriptor holds: judge it by that file's name.
+    words.map((w, i) => {
+      const n = i === 0 ? null : descriptorPath(w);
+      const held = n === null ? undefined : fds.get(n);
+      return held?.kind === 'file' ? (held.path ?? w) : w;
+    }),
     cmd.words.map((w) => w.glob),
     ctx,
     acc,

@@ -4,7 +4,14 @@ import { describeLimit, fileLimitValue, limitFile, type LimitFile } from './limi
 import { touchProcess } from './targets.js';
 import { each, type Call, type CommandTable } from './call.js';
 
-const HARMLESS = /^\/dev\/(null|stdout|stderr|tty|fd\/\d+|zero)$/;
+const HARMLESS = /^\/dev\/(null|zero|full|tty)$/;
+/**
+ * The caller's own streams by name. A write through them goes where the command's stdout or
+ * stderr goes; when the command redirected them, commands.ts judges the file instead.
+ */
+const OWN_STREAMS = /^\/(dev\/(stdin|stdout|stderr|fd\/[012])|proc\/(self|thread-self)\/fd\/[012])$/;
+/** Any other descriptor by name: it holds whatever file the caller's shell opened on it. */
+const DESCRIPTOR = /^\/(dev\/fd|proc\/(self|thread-self)\/fd)\/(\d+)$/;
 const DISKS = /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|dm-|md|loop|mapper\/|disk\/|sr|mem$|kmem$|port$)/;
 const SYSTEM_TREES = ['/bin', '/boot', '/lib', '/lib32', '/lib64', '/libx32', '/sbin', '/usr'];
 const TOP_LEVEL = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib64', '/opt', '/proc', '/root', '/sbin', '/srv', '/sys', '/usr', '/var', '/run', '/tmp', '/mnt', '/media', '~', '.', '..', '*', '/*']);
@@ -41,7 +48,12 @@ function clean(path: string): string {
 /** Judges writing `value` (when known) to `path`: redirects, tee, dd of=, echo > /proc/… . */
 export function judgeWrite(rawPath: string, glob: boolean, value: string | null, ctx: JudgeContext, acc: Acc, how: string): void {
   const path = clean(rawPath);
-  if (HARMLESS.test(path) || /^&?-?\d*$/.test(rawPath)) return;
+  if (HARMLESS.test(path) || OWN_STREAMS.test(path) || /^&?-?\d*$/.test(rawPath)) return;
+  const fd = DESCRIPTOR.exec(path);
+  if (fd || /^\/(dev\/fd|proc\/(self|thread-self)\/fd)(\/|$)/.test(path)) {
+    add(acc, 'state-change', `${how} ${rawPath}: that is descriptor ${fd?.[3] ?? '(a path through /dev/fd)'}, which this command did not open, so it may hold any file the caller's shell has open. Write to the file by name instead.`);
+    return;
+  }
   if (glob) {
     add(acc, 'shell-indirection', `${how} ${rawPath}: the file name is a pattern the shell expands at run time. Name the file.`);
     return;

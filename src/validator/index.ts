@@ -7,7 +7,7 @@ import type { Snapshot } from '../snapshot/schema.js';
 import { ProcdocError } from '../errors.js';
 import { newAcc, type Acc, type Effect, type JudgeContext, type RunBy } from './acc.js';
 import { judgeScript } from './commands.js';
-import { parseScript, quoteArgv, type ParsedScript } from './parse.js';
+import { CONTROL, parseScript, quoteArgv, type ParsedScript } from './parse.js';
 import { DEFAULT_CRITICAL_COMMS, DEFAULT_CRITICAL_UNITS, offerable } from './targets.js';
 import { hit, strictest } from './rules.js';
 import { compileParserWasm } from './wasm.js';
@@ -160,10 +160,19 @@ function validatorFor(parser: TsParser): Validator {
       invocation: typeof command === 'string' ? [command] : command,
     };
     const acc = newAcc();
+    const control = controlCharacter(text);
     if (text.trim() === '') {
       acc.hits.push(hit('unparseable', 'The command is empty: there is nothing to check. Pass the command after --.'));
     } else if (text.includes('\0')) {
       acc.hits.push(hit('unparseable', 'The command contains a NUL byte, which no shell passes through. Remove it.'));
+    } else if (control !== null) {
+      const code = text.charCodeAt(control);
+      acc.hits.push(
+        hit(
+          'unparseable',
+          `The command contains the control character ${controlName(code)} at offset ${control}. The shell parser procdoc uses and bash read such characters differently (one may end a word or a line where the other does not, and a # after it could hide the rest of the line from the check), so the text cannot be judged. Remove it, or write it as an escape inside $'…' (such as $'\\r').`,
+        ),
+      );
     } else {
       try {
         judgeScript(parse(text), ctx, acc);
@@ -183,6 +192,22 @@ function validatorFor(parser: TsParser): Validator {
     return { verdict, text, effects: acc.effects, needs: [...new Set([...acc.details, ...missing])] };
   };
   return { parse, analyze, check: (command, snapshot, options) => analyze(command, snapshot, options).verdict };
+}
+
+/**
+ * The offset of the first control character other than tab and newline (CR, FF, VT, ESC, DEL…),
+ * or null. Checked before parsing because tree-sitter-bash takes some of them for blanks
+ * or line ends where bash keeps them as ordinary text; inside quotes too (fail closed).
+ */
+function controlCharacter(text: string): number | null {
+  const at = text.search(CONTROL);
+  return at === -1 ? null : at;
+}
+
+const CONTROL_NAMES: Record<number, string> = { 0x0b: 'VT (vertical tab, \\v)', 0x0c: 'FF (form feed, \\f)', 0x0d: 'CR (carriage return, \\r)', 0x1b: 'ESC (\\e)', 0x7f: 'DEL' };
+
+function controlName(code: number): string {
+  return CONTROL_NAMES[code] ?? `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 function commandText(command: string | readonly string[], options: CheckOptions): { text: string; display: string } {

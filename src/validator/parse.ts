@@ -33,6 +33,14 @@ export interface SimpleCommand {
   text: string;
   /** The command whose output this one reads, in a pipeline (echo -1000 | tee FILE). */
   pipedFrom?: SimpleCommand;
+  /**
+   * Runs unconditionally in the script's own shell, before what follows it: a statement of
+   * the script itself, not inside a list, loop, branch, subshell or background job. Only such
+   * an assignment makes a variable's value known to later commands.
+   */
+  top?: boolean;
+  /** Variables the shell sets to values only known at run time (for NAME in …, select NAME). */
+  sets?: string[];
 }
 
 export type ProblemKind = 'unparseable' | 'function' | 'too-deep';
@@ -59,9 +67,23 @@ const EXPANSIONS: Record<string, string> = {
 const MAX_TREE_DEPTH = 400;
 /** Heredoc repairs per script (see repairHeredoc); each fixes one spot. */
 const MAX_REPAIRS = 32;
+/** Words one word may become by brace expansion; more is no diagnostic command. */
+export const MAX_BRACE_WORDS = 256;
+/** Control characters other than tab and newline: bash and tree-sitter-bash read them differently. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+export const CONTROL = /[\x01-\x08\x0b-\x1f\x7f]/;
+/** Case terminators, which bash accepts only inside case … esac. */
+const CASE_TERMINATORS = [';;', ';&', ';;&'];
+/** Reserved words that bash refuses as a command's first word (tree-sitter-bash takes a stray one for a command name). */
+const MISPLACED_WORDS = new Set(['then', 'else', 'elif', 'fi', 'do', 'done', 'esac', '}', 'in', ']]', '))']);
 
 /** Parses shell text with tree-sitter-bash into simple commands. */
 export function parseScript(parser: Parser, text: string): ParsedScript {
+  const control = text.search(CONTROL);
+  if (control !== -1) {
+    // Also for nested text (sh -c $'…\r…'), which the top-level check in index.ts does not see.
+    return { commands: [], problems: [{ kind: 'unparseable', message: `The shell text contains the control character U+${text.charCodeAt(control).toString(16).toUpperCase().padStart(4, '0')} at offset ${control}, which bash and procdoc's parser read differently. Remove it and check again.` }] };
+  }
   let source = text;
   let tree = parser.parse(source);
   for (let i = 0; tree !== null && tree.rootNode.hasError && i < MAX_REPAIRS; i++) {
@@ -89,6 +111,11 @@ export function parseScript(parser: Parser, text: string): ParsedScript {
         kind: 'unparseable',
         message: `This is not valid shell syntax${where}: an unbalanced quote, bracket or keyword. Fix the syntax and check again.`,
       });
+    }
+    for (const t of root.descendantsOfType(CASE_TERMINATORS)) {
+      if (t && t.parent?.type !== 'case_item' && t.parent?.type !== 'case_statement') {
+        out.problems.push({ kind: 'unparseable', message: `"${t.type}" at offset ${t.startIndex} ends a case branch, but there is no case here: bash rejects this as a syntax error. Separate commands with ; or a newline.` });
+      }
     }
     statements(root, [], out);
     return out;
@@ -197,7 +224,7 @@ function statements(node: Node, redirects: Redirect[], out: ParsedScript): void 
     case 'variable_assignment':
     case 'variable_assignments': {
       const assignments = node.type === 'variable_assignment' ? [assignment(node, out)] : node.namedChildren.flatMap((c) => (c ? [assignment(c, out)] : []));
-      out.commands.push({ words: [], assignments, redirects, text: node.text });
+      out.commands.push({ words: [], assignments, redirects, text: node.text, top: topLevel(node) });
       return;
     }
     case 'declaration_command':
@@ -208,9 +235,9 @@ function statements(node: Node, redirects: Redirect[], out: ParsedScript): void 
         if (!child) continue;
         if (child.type === 'variable_assignment') assignments.push(assignment(child, out));
         else if (!child.isNamed) words.push({ value: child.type, glob: false, raw: child.text, dynamic: null });
-        else words.push(word(child, out));
+        else words.push(...expandedWords(child, out));
       }
-      out.commands.push({ words, assignments, redirects, text: node.text });
+      out.commands.push({ words, assignments, redirects, text: node.text, top: topLevel(node) });
       return;
     }
     case 'function_definition': {
@@ -221,13 +248,33 @@ function statements(node: Node, redirects: Redirect[], out: ParsedScript): void 
       });
       break; // the body is judged too, as if it ran
     }
-    case 'test_command':
+    case 'test_command': {
+      // [[ … ]] as a command of its own words, so that the builtins' judge sees its operands
+      // (-eq and friends evaluate them as arithmetic, -v as a subscript).
+      substitutions(node, out);
+      const words: Word[] = [];
+      testWords(node, words, out);
+      out.commands.push({ words, assignments: [], redirects, text: node.text, top: topLevel(node) });
+      return;
+    }
+    case 'compound_statement':
+      if (node.firstChild?.type !== '((') break;
+      arithmetic(node, redirects, out);
+      return;
     case 'c_style_for_statement':
+      arithmetic(node, redirects, out);
+      return;
     case 'arithmetic_expansion':
       // Only substitutions inside can run anything.
       substitutions(node, out);
       return;
-    case 'for_statement':
+    case 'for_statement': {
+      // for NAME in …, select NAME in …: the shell sets NAME.
+      const name = node.childForFieldName('variable');
+      if (name) out.commands.push({ words: [], assignments: [], redirects: [], text: `${node.firstChild?.text ?? 'for'} ${name.text}`, sets: [name.text] });
+      substitutionsInHeader(node, out);
+      break;
+    }
     case 'case_statement':
     case 'while_statement':
     case 'if_statement':
@@ -236,6 +283,8 @@ function statements(node: Node, redirects: Redirect[], out: ParsedScript): void 
     case 'comment':
       return;
     case 'pipeline': {
+      const head = node.namedChildren[0];
+      if (head && (head.text === 'time' || head.text === '!')) out.problems.push({ kind: 'unparseable', message: `"${head.text}" starts a pipeline without a command: bash rejects this as a syntax error. Put the command after it.` });
       let prev: SimpleCommand | undefined;
       for (const child of node.namedChildren) {
         if (!child) continue;
@@ -253,6 +302,20 @@ function statements(node: Node, redirects: Redirect[], out: ParsedScript): void 
   for (const child of node.namedChildren) {
     if (child) statements(child, redirects, out);
   }
+}
+
+/**
+ * (( … )) and for (( … )): the arithmetic text becomes one word of a command "((" for the
+ * builtins' judge, since bash evaluates it as an expression, in which names are variables
+ * whose values are expressions in turn. A loop's body runs too.
+ */
+function arithmetic(node: Node, redirects: Redirect[], out: ParsedScript): void {
+  substitutions(node, out);
+  const open = node.children.find((c) => c?.type === '((');
+  const close = node.children.find((c) => c?.type === '))');
+  const text = open && close ? node.text.slice(open.endIndex - node.startIndex, close.startIndex - node.startIndex) : node.text;
+  out.commands.push({ words: [literal('(('), { value: text, glob: false, raw: text, dynamic: null }], assignments: [], redirects, text: node.text, top: topLevel(node) });
+  for (const child of node.namedChildren) if (child && (child.type === 'do_group' || child.type === 'compound_statement')) statements(child, redirects, out);
 }
 
 /** Loop values, case subjects: their substitutions run. */
@@ -297,7 +360,7 @@ function heredoc(node: Node, out: ParsedScript): Heredoc {
     else if (field === 'redirect' || isRedirect(child)) h.redirects.push(redirect(child, out));
     else if (field === 'right') h.then.push({ pipe: false, node: child });
     else if (child.type === 'pipeline') for (const stage of child.namedChildren) if (stage) h.then.push({ pipe: true, node: stage });
-    else if (field === 'argument') h.words.push(word(child, out));
+    else if (field === 'argument') h.words.push(...expandedWords(child, out));
     else out.problems.push({ kind: 'unparseable', message: `procdoc does not know what "${clip(child.text)}" after a heredoc opener does (${child.type}). Write it on a line of its own and check again.` });
   }
   // A heredoc without a body line still reads from its own (empty) text, not from stdin.
@@ -326,10 +389,14 @@ function command(node: Node, inherited: Redirect[], out: ParsedScript): void {
       cmd.words.push(...h.words);
       after.push(h);
     } else if (isRedirect(child)) cmd.redirects.push(redirect(child, out));
-    else if (field === 'name') cmd.words.push(word(child.type === 'command_name' ? (child.firstChild ?? child) : child, out));
-    else if (field === 'argument') cmd.words.push(word(child, out));
-    else if (child.isNamed && child.type !== 'comment') cmd.words.push(word(child, out));
+    else if (field === 'name') {
+      if (MISPLACED_WORDS.has(child.text)) out.problems.push({ kind: 'unparseable', message: `"${child.text}" at offset ${child.startIndex} is a reserved word where a command should start: bash rejects this as a syntax error. Fix the syntax and check again.` });
+      cmd.words.push(...expandedWords(child.type === 'command_name' ? (child.firstChild ?? child) : child, out));
+    }
+    else if (field === 'argument') cmd.words.push(...expandedWords(child, out));
+    else if (child.isNamed && child.type !== 'comment') cmd.words.push(...expandedWords(child, out));
   }
+  if (topLevel(node)) cmd.top = true;
   out.commands.push(cmd);
   for (const h of after) for (const next of h.then) continuation(next, cmd, [...inherited], out);
 }
@@ -351,7 +418,11 @@ function redirect(node: Node, out: ParsedScript): Redirect {
     const field = node.fieldNameForChild(i);
     if (field === 'descriptor' || child.type === 'file_descriptor') fd = Number(child.text);
     else if (!child.isNamed) op += child.text;
-    else if (field === 'destination' || target === null) target = word(child, out);
+    else if (field === 'destination' || target === null) {
+      const all = expandedWords(child, out);
+      // Several words are bash's "ambiguous redirect"; marked as a pattern, it is not allowed.
+      target = all.length === 1 ? all[0]! : { ...word(child, out), glob: true };
+    }
   }
   return { op: op.trim(), fd, target };
 }
@@ -384,69 +455,214 @@ function substitutions(node: Node, out: ParsedScript): void {
 /** Evaluates a word statically: quote removal, escapes, $'…'; expansions make it dynamic. */
 export function word(node: Node, out: ParsedScript): Word {
   substitutions(node, out);
-  const state = { glob: false, dynamic: null as string | null };
-  const value = evaluate(node, state);
-  return { value: state.dynamic === null ? value : null, glob: state.glob, raw: node.text, dynamic: state.dynamic };
+  const state = evaluation();
+  evaluate(node, state);
+  return finish(state.text, state.active, state, node.text);
 }
 
-function evaluate(node: Node, state: { glob: boolean; dynamic: string | null }): string {
+/**
+ * The words bash makes of one word by brace expansion (a{b,c} → ab ac, {1..3} → 1 2 3), each
+ * evaluated as word() does. A word that expands to more than MAX_BRACE_WORDS is a problem.
+ */
+export function expandedWords(node: Node, out: ParsedScript): Word[] {
+  substitutions(node, out);
+  const state = evaluation();
+  evaluate(node, state);
+  if (state.dynamic !== null || !state.active.includes(true)) return [finish(state.text, state.active, state, node.text)];
+  const expanded = braceExpand({ text: state.text, active: state.active }, MAX_BRACE_WORDS);
+  if (expanded === null) {
+    out.problems.push({ kind: 'unparseable', message: `${clip(node.text)} expands to more than ${MAX_BRACE_WORDS} words (brace expansion): procdoc does not judge that many. Write the words you mean.` });
+    return [{ value: null, glob: true, raw: node.text, dynamic: `a brace expansion of more than ${MAX_BRACE_WORDS} words (${clip(node.text)})` }];
+  }
+  return expanded.map((e) => finish(e.text, e.active, state, node.text));
+}
+
+/** A word's characters after quote removal, each marked whether the shell still acts on it (not quoted or escaped). */
+interface Evaluation {
+  text: string;
+  active: boolean[];
+  glob: boolean;
+  dynamic: string | null;
+}
+
+function evaluation(): Evaluation {
+  return { text: '', active: [], glob: false, dynamic: null };
+}
+
+function emit(state: Evaluation, text: string, active: boolean): void {
+  state.text += text;
+  for (let i = 0; i < text.length; i++) state.active.push(active);
+}
+
+/** The Word of evaluated text: a glob when an unquoted *, ? or [ remains, or ~ starts it. */
+function finish(text: string, active: readonly boolean[], state: Evaluation, raw: string): Word {
+  let glob = state.glob;
+  for (let i = 0; i < text.length && !glob; i++) {
+    const c = text[i]!;
+    if (active[i] === true && (c === '*' || c === '?' || c === '[' || (c === '~' && i === 0))) glob = true;
+  }
+  return { value: state.dynamic === null ? text : null, glob, raw, dynamic: state.dynamic };
+}
+
+function evaluate(node: Node, state: Evaluation): void {
   const what = EXPANSIONS[node.type];
   if (what !== undefined) {
     state.dynamic ??= `${what} (${clip(node.text)})`;
-    return '';
+    return;
   }
   switch (node.type) {
     case 'word':
     case 'number':
     case 'variable_name':
-    case 'command_name': {
+    case 'command_name':
       if (node.type === 'command_name' && node.firstChild) return evaluate(node.firstChild, state);
       return unquoted(node.text, state);
-    }
     case 'raw_string':
-      return node.text.slice(1, -1);
+      return emit(state, node.text.slice(1, -1), false);
     case 'ansi_c_string':
-      return ansiC(node.text.slice(2, -1));
+      return emit(state, ansiC(node.text.slice(2, -1)), false);
     case 'string':
-    case 'translated_string': {
-      let s = '';
+    case 'translated_string':
       for (const child of node.children) {
         if (!child || !child.isNamed) continue;
-        if (child.type === 'string_content') s += doubleQuoted(child.text);
-        else s += evaluate(child, state);
+        if (child.type === 'string_content') emit(state, doubleQuoted(child.text), false);
+        else evaluate(child, state);
       }
-      return s;
-    }
-    case 'concatenation': {
-      let s = '';
-      for (const child of node.children) if (child) s += child.isNamed ? evaluate(child, state) : unquoted(child.text, state);
-      return s;
-    }
+      return;
+    case 'concatenation':
+      for (const child of node.children) {
+        if (child?.isNamed) evaluate(child, state);
+        else if (child) unquoted(child.text, state);
+      }
+      return;
     case 'brace_expression':
+      return emit(state, node.text, true);
     case 'extglob_pattern':
       state.glob = true;
-      return node.text;
+      return emit(state, node.text, true);
+    case 'regex':
+      // The right side of =~ in [[ ]]: a pattern, neither expanded nor globbed.
+      return emit(state, node.text, false);
     default:
       state.dynamic ??= `shell syntax the validator cannot evaluate (${node.type}: ${clip(node.text)})`;
-      return '';
   }
 }
 
-function unquoted(text: string, state: { glob: boolean }): string {
-  let s = '';
+function unquoted(text: string, state: Evaluation): void {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (c === '\\') {
       const next = text[i + 1];
       if (next === undefined) continue;
       i++;
-      if (next !== '\n') s += next;
+      if (next !== '\n') emit(state, next, false);
       continue;
     }
-    if (c === '*' || c === '?' || c === '[' || c === '{' || c === '}' || (c === '~' && i === 0)) state.glob = true;
-    s += c;
+    emit(state, c, true);
   }
-  return s;
+}
+
+interface Marked {
+  text: string;
+  active: boolean[];
+}
+
+/**
+ * Bash's brace expansion of one word: the first unquoted {…} with a comma at its own level,
+ * or a sequence {x..y[..step]}, becomes one word per alternative, preamble and postscript
+ * expanded in turn; {}, {x} and quoted braces stay as they are. Null when more than `limit`.
+ */
+export function braceExpand(word: Marked, limit: number): Marked[] | null {
+  const { text, active } = word;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '{' || !active[i]) continue;
+    let depth = 0;
+    let close = -1;
+    const commas: number[] = [];
+    for (let j = i + 1; j < text.length; j++) {
+      if (!active[j]) continue;
+      const c = text[j];
+      if (c === '{') depth++;
+      else if (c === '}') {
+        if (depth === 0) {
+          close = j;
+          break;
+        }
+        depth--;
+      } else if (c === ',' && depth === 0) commas.push(j);
+    }
+    if (close === -1) continue;
+    const part = (from: number, to: number): Marked => ({ text: text.slice(from, to), active: active.slice(from, to) });
+    let alternatives: Marked[];
+    if (commas.length > 0) {
+      alternatives = [i, ...commas].map((from, k) => part(from + 1, commas[k] ?? close));
+    } else {
+      const inner = part(i + 1, close);
+      const seq = inner.active.every(Boolean) ? sequence(inner.text, limit) : null;
+      if (seq === 'too-many') return null;
+      if (seq === null) continue;
+      alternatives = seq.map((t) => ({ text: t, active: [...t].map(() => true) }));
+    }
+    const pre = part(0, i);
+    const post = braceExpand(part(close + 1, text.length), limit);
+    if (post === null) return null;
+    const results: Marked[] = [];
+    for (const alt of alternatives) {
+      const expanded = braceExpand(alt, limit);
+      if (expanded === null) return null;
+      for (const a of expanded) {
+        for (const p of post) {
+          results.push({ text: pre.text + a.text + p.text, active: [...pre.active, ...a.active, ...p.active] });
+          if (results.length > limit) return null;
+        }
+      }
+    }
+    return results;
+  }
+  return [word];
+}
+
+/** The words of a sequence expression {1..5}, {05..1..2}, {a..e}, or null when it is not one. */
+function sequence(text: string, limit: number): string[] | 'too-many' | null {
+  const m = /^(?:(-?\d+)\.\.(-?\d+)|([A-Za-z])\.\.([A-Za-z]))(?:\.\.(-?\d+))?$/.exec(text);
+  if (!m) return null;
+  const step = Math.abs(Number(m[5] ?? '1')) || 1;
+  const numeric = m[1] !== undefined;
+  const from = numeric ? Number(m[1]) : m[3]!.charCodeAt(0);
+  const to = numeric ? Number(m[2]) : m[4]!.charCodeAt(0);
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) return null;
+  if (Math.floor(Math.abs(to - from) / step) + 1 > limit) return 'too-many';
+  // {01..10}: a leading zero on either end pads every number to the longer width.
+  const padded = numeric && (/^-?0\d/.test(m[1]!) || /^-?0\d/.test(m[2]!));
+  const width = padded ? Math.max(m[1]!.length, m[2]!.length) : 0;
+  const out: string[] = [];
+  const dir = to >= from ? 1 : -1;
+  for (let v = from; dir > 0 ? v <= to : v >= to; v += dir * step) {
+    if (!numeric) out.push(String.fromCharCode(v));
+    else if (width === 0) out.push(String(v));
+    else out.push(v < 0 ? `-${String(-v).padStart(width - 1, '0')}` : String(v).padStart(width, '0'));
+  }
+  return out;
+}
+
+/** A word that is exactly this text. */
+function literal(text: string): Word {
+  return { value: text, glob: false, raw: text, dynamic: null };
+}
+
+/** Whether a statement runs unconditionally in the script's shell, in order (SimpleCommand.top). */
+function topLevel(node: Node): boolean {
+  return node.parent?.type === 'program' && node.nextSibling?.type !== '&';
+}
+
+/** The operands and operators of [[ … ]] as words: [[, …, ]]. */
+function testWords(node: Node, words: Word[], out: ParsedScript): void {
+  for (const child of node.children) {
+    if (!child) continue;
+    if (['binary_expression', 'unary_expression', 'parenthesized_expression', 'negation_expression'].includes(child.type)) testWords(child, words, out);
+    else if (!child.isNamed || child.type === 'test_operator') words.push(literal(child.text));
+    else words.push(word(child, out));
+  }
 }
 
 function doubleQuoted(text: string): string {
