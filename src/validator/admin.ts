@@ -35,5 +35,5 @@ function crontab(call: Call): void {
 export const ADMIN_COMMANDS: CommandTable = {
   umount,
   crontab,
-  ...each(['swapoff', 'swapon', 'rmmod', 'insmod', 'modprobe', 'ifdown', 'ifup', 'iptables', 'nft', 'ufw', 'sysrq', 'useradd', 'userdel', 'usermod', 'passwd', 'apt', 'apt-get', 'dnf', 'yum', 'pip', 'npm', 'git'], changes),
+  ...each(['swapoff', 'swapon', 'rmmod', 'insmod', 'modprobe', 'ifdown', 'ifup', 'ufw', 'sysrq', 'useradd', 'userdel', 'usermod', 'passwd', 'apt', 'apt-get', 'dnf', 'yum', 'pip', 'npm'], changes),
 };

@@ -8,7 +8,8 @@ import { DEBUGGER_COMMANDS } from './debuggers.js';
 import { destructiveCommand, FILE_COMMANDS, judgeWrite } from './files.js';
 import { SIGNAL_COMMANDS } from './kill.js';
 import type { ParsedScript, SimpleCommand } from './parse.js';
-import { ALWAYS_READ_ONLY, ARGS_CANNOT_HURT, notReadOnly } from './readonly.js';
+import { ARGS_CANNOT_HURT, BUILTIN_READ_ONLY, judgeReadOnlyTool, parseFind, toolGrammar } from './readonly.js';
+import { parseArgs } from './options.js';
 import { SCHEDULING_COMMANDS } from './scheduling.js';
 import { SERVICE_COMMANDS, judgeService } from './systemctl.js';
 import { checkAssignment, checkName, dynamicWord } from './shell.js';
@@ -229,42 +230,25 @@ export function judgeArgv(argv: readonly string[], globs: readonly boolean[], ct
     return;
   }
 
-  if (ALWAYS_READ_ONLY.has(name)) {
-    const why = notReadOnly(name, args);
-    if (why === null) return readOnly(acc, name);
-    if (name === 'find') return judgeFind(args, ctx, acc, opts);
-    if (name === 'fuser') return void add(acc, 'broad-match', `${why}; the set of processes cannot be known from the command. Find them with fuser (without -k) and kill by PID.`);
-    if (name === 'numactl' || name === 'env') return inner(0);
-    if (name === 'sed' && why === 'sed -i edits files in place') return judgeSedInPlace(args, argGlobs, ctx, acc);
-    if (name === 'mount') return judgeMount(args, acc, why);
-    if (/awk|sed/.test(name) && /runs|commands/.test(why)) return void add(acc, 'shell-indirection', `${why}. Use a simpler script, or run the commands it would run directly.`);
-    add(acc, 'state-change', `\`${[name, ...args].join(' ')}\` ${why}: it changes the system, so it needs a yes.`);
+  const ro = judgeReadOnlyTool(name, args);
+  if (ro !== null) {
+    for (const w of ro.writes) judgeWrite(w.path, argGlobs[w.index] ?? false, null, ctx, acc, w.how);
+    for (const p of ro.problems) add(acc, p.rule, p.message);
+    if (ro.delegate === 'find') judgeFind(args, ctx, acc, opts);
+    else if (ro.delegate === 'mount') judgeMount(args, acc, 'mounts a file system');
+    else if (ro.delegate === 'fuser-kill') add(acc, 'broad-match', 'fuser -k kills every process that uses the file; the set of processes cannot be known from the command. Find them with fuser (without -k) and kill by PID.');
+    if (ro.writes.length === 0 && ro.problems.length === 0 && ro.delegate === undefined) readOnly(acc, name);
     return;
   }
+  if (BUILTIN_READ_ONLY.has(name)) return readOnly(acc, name);
   add(acc, 'unknown-command', `procdoc does not know what \`${name}\` does, so it cannot tell whether it is safe here. Check its documentation; if it only reads, run it yourself.`);
-}
-
-/** sed -i rewrites each file it is given: judged as a write of that file. */
-function judgeSedInPlace(args: readonly string[], globs: readonly boolean[], ctx: JudgeContext, acc: Acc): void {
-  const files: { path: string; glob: boolean }[] = [];
-  let script = !args.some((a) => ['-e', '--expression', '-f', '--file'].includes(a) || /^--(expression|file)=/.test(a) || /^-[a-zA-Z]*[ef]/.test(a));
-  let opts = true;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (opts && a === '--') opts = false;
-    else if (opts && ['-e', '--expression', '-f', '--file', '-l', '--line-length'].includes(a)) i++;
-    else if (opts && a.startsWith('-') && a.length > 1) continue;
-    else if (script) script = false;
-    else files.push({ path: a, glob: globs[i] ?? false });
-  }
-  if (files.length === 0) return void add(acc, 'unparseable', 'sed -i needs the files to edit.');
-  for (const f of files) judgeWrite(f.path, f.glob, null, ctx, acc, 'sed -i rewrites');
 }
 
 /** mount: remounting a vital file system read-only is destructive; other mounts change the system. */
 function judgeMount(args: readonly string[], acc: Acc, why: string): void {
-  const options = args.flatMap((a, i) => (a === '-o' || a === '--options' ? [args[i + 1] ?? ''] : a.startsWith('-o') && a.length > 2 ? [a.slice(2)] : a.startsWith('--options=') ? [a.slice(10)] : [])).join(',').split(',');
-  const points = args.filter((a, i) => !a.startsWith('-') && !['-o', '--options', '-t', '--types', '-L', '-U', '--label', '--uuid', '-B', '-M'].includes(args[i - 1] ?? ''));
+  const parsed = parseArgs(args, toolGrammar('mount')!);
+  const options = parsed.options.flatMap((o) => (o.name === 'options' ? (o.value ?? '').split(',') : []));
+  const points = parsed.operands.map((o) => o.value);
   const vital = points.find(isVitalMount);
   if (vital !== undefined && options.includes('remount') && options.includes('ro')) {
     return void add(acc, 'destructive', `mount -o remount,ro ${vital} makes ${vital === '/' ? 'the root file system' : vital} read-only under the running system: logs, package state, PID and lock files can no longer be written, and services fail. No process problem needs it.`);
@@ -273,23 +257,17 @@ function judgeMount(args: readonly string[], acc: Acc, why: string): void {
 }
 
 function judgeFind(args: readonly string[], ctx: JudgeContext, acc: Acc, opts: ArgvOptions): void {
-  const firstExpr = args.findIndex((a) => a.startsWith('-') || a === '!' || a === '(');
-  const starts = firstExpr === -1 ? args : args.slice(0, firstExpr);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '-exec' || a === '-execdir' || a === '-ok' || a === '-okdir') {
-      let end = i + 1;
-      while (end < args.length && args[end] !== ';' && args[end] !== '+') end++;
-      const innerArgv = args.slice(i + 1, end).filter((w) => w !== '{}');
+  const { starts, primaries } = parseFind(args);
+  for (const p of primaries) {
+    if (p.name === '-exec' || p.name === '-execdir' || p.name === '-ok' || p.name === '-okdir') {
+      const innerArgv = p.args.filter((w) => w !== '{}');
       judgeArgv(innerArgv, innerArgv.map(() => false), ctx, acc, { ...opts, unknownArgs: true });
-      i = end;
-    } else if (a === '-delete') {
+    } else if (p.name === '-delete') {
       const top = starts.some((s) => SYSTEM_ROOTS.has(s.replace(/(.)\/+$/, '$1')));
       if (top) add(acc, 'destructive', `find ${starts.join(' ') || '.'} -delete deletes matching files across ${starts.join(' ') || 'the current directory'}; on a system tree that is unrecoverable.`);
       else add(acc, 'state-change', `find -delete deletes every file that matches under ${starts.join(' ')}. Run it without -delete first to see the list.`);
-    } else if (a.startsWith('-fprint') || a === '-fls') {
-      judgeWrite(args[i + 1] ?? '', false, null, ctx, acc, `find ${a} writes`);
-      i++;
+    } else if (p.name.startsWith('-fprint') || p.name === '-fls') {
+      judgeWrite(p.args[0] ?? '', false, null, ctx, acc, `find ${p.name} writes`);
     }
   }
 }
