@@ -260,6 +260,11 @@ function judgeFind(args: readonly string[], ctx: JudgeContext, acc: Acc, opts: A
   const { starts, primaries } = parseFind(args);
   for (const p of primaries) {
     if (p.name === '-exec' || p.name === '-execdir' || p.name === '-ok' || p.name === '-okdir') {
+      // `-exec {} ;` runs each file found: what runs is whatever the search turns up.
+      if ((p.args[0] ?? '').includes('{}')) {
+        add(acc, 'shell-indirection', `find ${p.name} ${p.args.join(' ')} runs every file it finds as a program: what runs depends on what is on disk. Run the programs by name.`);
+        continue;
+      }
       const innerArgv = p.args.filter((w) => w !== '{}');
       judgeArgv(innerArgv, innerArgv.map(() => false), ctx, acc, { ...opts, unknownArgs: true });
     } else if (p.name === '-delete') {

@@ -350,7 +350,7 @@ function judgeGit(args: readonly string[]): ReadOnlyJudgement {
   for (const a of rest) {
     if (a === '--') break;
     const long = /^--(?:no-)?([^=]+)/.exec(a)?.[1];
-    if (long !== undefined && long.length >= 3 && long !== 'text' && GIT_DANGER.some((d) => d.startsWith(long))) bad('shell-indirection', `git ${sub} ${a} writes a file or runs another program (an external diff, a text conversion, a pager, a remote command). Run git without it.`);
+    if (long !== undefined && long !== 'text' && GIT_DANGER.some((d) => d.startsWith(long))) bad('shell-indirection', `git ${sub} ${a} writes a file or runs another program (an external diff, a text conversion, a pager, a remote command). Run git without it.`);
     if (sub === 'grep' && /^-[a-zA-Z]*O/.test(a)) bad('shell-indirection', `git grep ${a} opens the matching files in a pager or editor. Run git grep without -O.`);
   }
   if (GIT_READ.has(sub)) return out;

@@ -113,8 +113,10 @@ function taskset({ args, ctx, acc, inner }: Call): void {
 }
 
 function numactl({ args, acc, inner }: Call): void {
-  if (args.some((a) => ['--hardware', '-H', '--show', '-s'].includes(a))) return readOnly(acc, 'numactl');
-  inner(afterOptions(args, ['-C', '-N', '-m', '-p', '-i', '-P', '-w', '--cpunodebind', '--physcpubind', '--membind', '--preferred', '--interleave', '--weighted-interleave', '--preferred-many']));
+  const at = afterOptions(args, ['-C', '-N', '-m', '-p', '-i', '-P', '-w', '--cpunodebind', '--physcpubind', '--membind', '--preferred', '--interleave', '--weighted-interleave', '--preferred-many']);
+  // Only numactl's own options, before the command: the command's -s is not numactl --show.
+  if (args.slice(0, at).some((a) => ['--hardware', '-H', '--show', '-s'].includes(a))) return readOnly(acc, 'numactl');
+  inner(at);
 }
 
 function cpulimit({ args, ctx, acc, inner }: Call): void {

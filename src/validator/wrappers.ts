@@ -1,5 +1,6 @@
 import { add, describe, merge, newAcc, readOnly, type Acc } from './acc.js';
 import { afterOptions, each, hasOpt, optValue, shortValue, type Call, type CommandTable } from './call.js';
+import { flag, optional, parseArgs, valued, type Grammar, type ParsedArgs } from './options.js';
 import { judgeWrite } from './files.js';
 import { checkAssignment } from './shell.js';
 import { touchProcess } from './targets.js';
@@ -25,6 +26,24 @@ const INDIRECTION_BUILTINS: Record<string, string> = {
   coproc: 'coproc starts a command in the background whose I/O is wired at run time',
 };
 
+/** Option grammars of the wrappers (getopt "+": options end at the command). */
+const GRAMMARS = {
+  env: { permute: false, options: [flag('ignore', 'i', 'ignore-environment'), flag('null', '0', 'null'), valued('unset', 'u', 'unset'), valued('chdir', 'C', 'chdir'), valued('split', 'S', 'split-string'), optional('block', undefined, 'block-signal'), optional('default', undefined, 'default-signal'), optional('ignore-signal', undefined, 'ignore-signal'), flag('list', undefined, 'list-signal-handling'), flag('debug', 'v', 'debug')] },
+  time: { permute: false, options: [valued('output', 'o', 'output'), flag('append', 'a', 'append'), valued('format', 'f', 'format'), flag('verbose', 'v', 'verbose'), flag('portability', 'p', 'portability'), flag('quiet', 'q', 'quiet')] },
+  flock: { permute: false, options: [flag('shared', 's', 'shared'), flag('exclusive', 'x', ['exclusive']), flag('exclusive', 'e'), flag('unlock', 'u', 'unlock'), flag('nonblock', 'n', ['nonblock', 'nb']), valued('timeout', 'w', ['timeout', 'wait']), valued('code', 'E', 'conflict-exit-code'), flag('close', 'o', 'close'), flag('nofork', 'F', 'no-fork'), flag('verbose', undefined, 'verbose')] },
+} as const satisfies Record<string, Grammar>;
+
+/** Parses a wrapper's options; an option procdoc does not know means what runs is not known: confirm. */
+function wrapperArgs(call: Call, grammar: Grammar): { parsed: ParsedArgs; at: number } {
+  const parsed = parseArgs(call.args, grammar);
+  for (const o of [...parsed.unknown, ...parsed.ambiguous, ...parsed.missingValue]) {
+    add(call.acc, 'unknown-command', `procdoc does not know what \`${call.name} ${o}\` does, so it cannot tell for sure which command ${call.name} runs. Spell the option out as \`${call.name} --help\` lists it, or leave it out.`);
+  }
+  return { parsed, at: parsed.operands[0]?.index ?? call.args.length };
+}
+
+const value = (parsed: ParsedArgs, name: string): string | null => parsed.options.findLast((o) => o.name === name)?.value ?? null;
+
 function indirection({ name, args, acc }: Call): void {
   if (name === 'hash' && !args.some((a) => a.startsWith('-p'))) return readOnly(acc, 'hash');
   if ((name === 'alias' || name === 'trap') && (args.length === 0 || args.every((a) => a === '-p' || a === '-l'))) return readOnly(acc, name);
@@ -44,9 +63,10 @@ function sudo({ name, args, acc, inner }: Call): void {
   inner(at);
 }
 
-function env({ args, acc, inner, nested }: Call): void {
-  const at = afterOptions(args, ['-u', '--unset', '-C', '--chdir', '-S', '--split-string', '-P']);
-  const split = optValue(args, at, '-S', '--split-string');
+function env(call: Call): void {
+  const { args, acc, inner, nested } = call;
+  const { parsed, at } = wrapperArgs(call, GRAMMARS.env);
+  const split = value(parsed, 'split');
   let i = at;
   while (i < args.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i]!)) {
     const eq = args[i]!.indexOf('=');
@@ -97,10 +117,11 @@ function exec({ args, acc, inner }: Call): void {
   inner(at);
 }
 
-function time({ args, ctx, acc, inner }: Call): void {
-  const at = afterOptions(args, ['-f', '--format', '-o', '--output']);
-  const out = optValue(args, at, '-o', '--output');
-  if (out !== null) judgeWrite(out, false, null, ctx, acc, 'time -o writes');
+function time(call: Call): void {
+  const { ctx, acc, args, inner } = call;
+  const { parsed, at } = wrapperArgs(call, GRAMMARS.time);
+  const out = value(parsed, 'output');
+  if (out !== null) judgeWrite(out, false, null, ctx, acc, parsed.options.some((o) => o.name === 'append') ? 'Appends to' : 'time -o writes');
   if (at >= args.length) return readOnly(acc, 'time');
   inner(at);
 }
@@ -177,11 +198,21 @@ function watch({ args, acc, inner, nested }: Call): void {
   nested(args.slice(at).join(' '), 'watch');
 }
 
-function flock({ args, acc, inner, nested }: Call): void {
-  const at = afterOptions(args, ['-w', '--timeout', '-E', '--conflict-exit-code']);
+/**
+ * flock [options] FILE|DIR (-c TEXT | COMMAND…), or flock [options] FD: -c is read only right
+ * after the file (util-linux), and the file is opened with O_CREAT, so a missing one is created.
+ */
+function flock(call: Call): void {
+  const { args, ctx, acc, inner, nested } = call;
+  const { at } = wrapperArgs(call, GRAMMARS.flock);
+  const file = args[at];
+  if (file === undefined) return void add(acc, 'unparseable', 'flock needs a lock file, directory or descriptor number.');
   const rest = args.slice(at + 1);
-  const c = rest.findIndex((a) => a === '-c' || a === '--command');
-  if (c >= 0) return nested(rest[c + 1] ?? '', 'flock -c');
+  if (!/^\d+$/.test(file) || rest.length > 0) {
+    if (/^\d+$/.test(file)) add(acc, 'unknown-command', `flock ${file} is a lock file named by digits here (it is followed by a command).`);
+    judgeWrite(file, call.globs[at] ?? false, null, ctx, acc, 'flock opens (and creates, if it is missing) the lock file');
+  }
+  if (rest[0] === '-c' || rest[0] === '--command') return nested(rest[1] ?? '', 'flock -c');
   if (rest.length === 0) return readOnly(acc, 'flock');
   inner(at + 1);
 }
