@@ -5,8 +5,6 @@ import { loadValidator, type Validator } from './index.js';
 
 // bash -n only parses: it runs nothing, so it is safe to give it any text. Every text that
 // bash rejects as a syntax error must not be allowed.
-const bash = spawnSync('bash', ['--norc', '--noprofile', '-n', '-c', 'true'], { timeout: 5000 });
-const haveBash = bash.status === 0;
 
 const TEXTS = [
   'a ;; b', 'ps & ; ls', 'ps )', '( ps', 'fi', 'done', 'then ps', 'ps; esac', '} ps', 'ps |', '| ps', 'ps && ', '&& ps', 'ps |& ', 'ps ;&',
@@ -21,7 +19,7 @@ beforeAll(async () => {
   v = await loadValidator();
 });
 
-describe.skipIf(!haveBash)('text bash rejects as a syntax error is never allowed', () => {
+describe('text bash rejects as a syntax error is never allowed', () => {
   const rejected = TEXTS.filter((t) => spawnSync('bash', ['--norc', '--noprofile', '-n', '-c', t], { timeout: 5000 }).status !== 0);
   test('bash rejects most of these', () => {
     expect(rejected.length).toBeGreaterThan(TEXTS.length / 2);
